@@ -1,0 +1,323 @@
+"""The pipeline: read -> normalise -> schema -> rules -> findings.
+
+Files are processed in chunks; within a chunk all rows of one kind are checked in one pandera call and one pass
+of every rule, with provenance columns (``_t`` table id, ``_row`` Excel row).  What run-scope rules (duplicates
+across workbooks, cross-sheet consistency) need is kept as a small frame for the whole run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import rules as _rules  # noqa: F401 - registers every rule
+from . import schema
+from .fields import ENUMS, FIELDS, base_field, field_label
+from .findings import RULES, FileReport, Finding, Hit, make
+from .kinds import KIND_SPECS, KINDS
+from .normalize import excel_digits, normalise
+from .policy import Policy
+from .reader import ReadError, Table, read_workbook
+
+PROVENANCE = ("_t", "_row")
+# Files taken from a folder (a file named on the command line is always checked, whatever its name).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".xlt", ".et", ".ett", ".ods")
+
+
+@dataclass
+class TableRef:
+    """What a finding needs to know about the table a row came from."""
+
+    file: str
+    sheet: str
+    kind: str
+    columns: dict[str, tuple[str, str]]  # field -> (header as written, column letter)
+    header_row: int
+
+
+@dataclass
+class Context:
+    policy: Policy
+    as_of: dt.date
+    kind: str = ""
+    tables: dict[int, TableRef] = field(default_factory=dict)
+    frame: pd.DataFrame | None = None
+
+    def raw(self, idx, fld: str):
+        if self.frame is None:
+            return ""
+        col = f"_raw_{fld}" if f"_raw_{fld}" in self.frame else fld
+        v = self.frame.at[idx, col] if col in self.frame else None
+        return "" if v is None or (isinstance(v, float) and v != v) else v
+
+
+@dataclass
+class ChunkResult:
+    reports: list[FileReport]
+    findings: list[Finding]
+    tables: dict[int, TableRef]
+    cross: pd.DataFrame | None
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def run_fields() -> list[str]:
+    """Fields that run-scope rules read, kept for the whole run."""
+    out: dict[str, None] = {}
+    for r in RULES.values():
+        if r.scope == "run":
+            out.update(dict.fromkeys(r.fields))
+    return list(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Frames
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def table_frame(table: Table, tid: int, ref: TableRef, findings: list[Finding]) -> pd.DataFrame:
+    """Canonical text per field, raw values beside it, provenance; normaliser notes become findings."""
+    data: dict[str, list] = {"_t": [tid] * len(table.rows), "_row": list(table.rows)}
+    for j, col in enumerate(table.columns):
+        canon, raws = [], []
+        for r, values in zip(table.rows, table.values):
+            v = values[j]
+            c, note = normalise(col.field, v)
+            canon.append(c)
+            raws.append(v)
+            if note:
+                parsed = c if c else ""
+                findings.append(make(note, file=ref.file, sheet=ref.sheet, row=r, column=col.header,
+                                     cell=f"{col.letter}{r}", value=_plain(v), parsed=parsed))
+        data[col.field] = canon
+        data[f"_raw_{col.field}"] = raws
+    return pd.DataFrame(data, dtype=object)
+
+
+def _plain(v):
+    if isinstance(v, float) and v.is_integer():
+        return int(excel_digits(v))
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Canonical text -> typed columns for the rules; values the schema rejected become missing."""
+    out = {"_t": df["_t"].astype("int64"), "_row": df["_row"].astype("int64")}
+    for col in df.columns:
+        if col.startswith("_"):
+            continue
+        f = base_field(col)
+        s = df[col]
+        if f.type == "date":
+            text = s.where(s.astype(str).str.fullmatch(schema.DATE_RE), None)
+            out[col] = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            out[f"{col}__prec"] = text.map(lambda t: None if t is None else "YMD"[min(len(t) // 3 - 1, 2)]
+                                           if isinstance(t, str) else None)
+        elif f.type == "number":
+            out[col] = pd.to_numeric(s, errors="coerce")
+        elif f.type == "id":  # an ID stored as a number has lost digits (IDN006): no further checks on it
+            raw = df[f"_raw_{col}"] if f"_raw_{col}" in df else None
+            numeric = raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if raw is not None else False
+            out[col] = s.where(~numeric, None) if raw is not None else s
+        elif f.type == "enum" and ENUMS[f.enum].strict:
+            out[col] = s.where(s.isin(ENUMS[f.enum].canonical()), None)
+        else:
+            out[col] = s
+    return pd.DataFrame(out, index=df.index)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Findings from hits
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def hit_finding(code: str, hit: Hit, frame: pd.DataFrame, ctx: Context, typed_frame: pd.DataFrame | None = None):
+    tid = int(frame.at[hit.index, "_t"])
+    row = int(frame.at[hit.index, "_row"])
+    ref = ctx.tables[tid]
+    header, letter = ref.columns.get(hit.field, (field_label(hit.field) if hit.field else None, None))
+    params = dict(hit.params)
+    value = params.pop("value", None)
+    if value is None and hit.field:
+        value = ctx.raw(hit.index, hit.field)
+    return make(code, file=ref.file, sheet=ref.sheet, row=row, column=header,
+                cell=f"{letter}{row}" if letter else None, value=_plain(value), severity=hit.severity, **params)
+
+
+def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[Finding]:
+    """Every enabled rule of ``scope`` for ``kind`` over one frame; a crashing rule becomes STR006 per file."""
+    out: list[Finding] = []
+    ctx.kind = kind
+    for r in RULES.values():
+        if r.scope != scope or r.func is None or (r.kinds and kind not in r.kinds and scope == "rows"):
+            continue
+        if not ctx.policy.enabled(r.code) or any(f not in frame for f in r.fields if scope == "rows"):
+            continue
+        try:
+            out.extend(hit_finding(r.code, h, ctx.frame, ctx) for h in r.func(frame, ctx))
+        except Exception as e:  # noqa: BLE001 - a bug in one rule must not stop the batch
+            reason = f"{type(e).__name__}: {e}"
+            traceback.print_exc(limit=3)
+            files = sorted({ctx.tables[int(t)].file for t in frame["_t"].unique()})
+            out.extend(make("STR006", file=f, rule=r.code, reason=reason) for f in files)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Chunks of files
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def read_file(path: Path, display: str, ctx: Context, findings: list[Finding], frames: dict[str, list],
+              cross_rows: list) -> FileReport:
+    rep = FileReport(display)
+    try:
+        rep.sha256 = sha256(path)
+        wb = read_workbook(path)
+    except ReadError as e:
+        findings.append(make(e.code, file=display, reason=e.reason))
+        rep.status = "unreadable"
+        return rep
+    except Exception as e:  # noqa: BLE001 - whatever a hostile file does, the batch goes on
+        findings.append(make("STR005", file=display, reason=f"{type(e).__name__}: {e}"))
+        rep.status = "unreadable"
+        return rep
+    ext = path.suffix.lower().lstrip(".")
+    if ext in ("xlsx", "xlsm", "xls", "ods") and ext != wb.format and {ext, wb.format} != {"xlsx", "xlsm"}:
+        findings.append(make("STR008", file=display, ext=f".{ext}", actual=f".{wb.format}"))
+    if not wb.tables:
+        findings.append(make("STR002", file=display))
+        return rep
+    for table in wb.tables:
+        tid = len(ctx.tables)
+        ref = TableRef(display, table.sheet, table.kind,
+                       {c.field: (c.header, c.letter) for c in table.columns}, table.header_rows[1])
+        ctx.tables[tid] = ref
+        rep.tables.append({"kind": table.kind, "sheet": table.sheet, "rows": len(table.rows),
+                           "header_row": table.header_rows[1], **{k: v for k, v in table.meta.items()}})
+        rep.unit = rep.unit or table.meta.get("unit")
+        spec = KIND_SPECS[table.kind]
+        missing = [f for f in spec.required_columns if table.column(f) is None]
+        if missing:
+            findings.append(make("STR003", file=display, sheet=table.sheet, row=table.header_rows[1],
+                                 kind=KINDS[table.kind], missing="、".join(FIELDS[m].label for m in missing)))
+        if not table.rows:
+            findings.append(make("STR009", file=display, sheet=table.sheet, row=table.header_rows[1]))
+            continue
+        frames.setdefault(table.kind, []).append(table_frame(table, tid, ref, findings))
+    main = max(rep.tables, key=lambda t: t["rows"])
+    rep.kind, rep.sheet = main["kind"], main["sheet"]
+    rep.rows = sum(t["rows"] for t in rep.tables)
+    return rep
+
+
+def process_chunk(items: list[tuple[Path, str]], policy: Policy, as_of: dt.date) -> ChunkResult:
+    """Read, normalise, schema-check and rule-check a chunk of files."""
+    ctx = Context(policy, as_of)
+    findings: list[Finding] = []
+    frames: dict[str, list[pd.DataFrame]] = {}
+    reports = [read_file(p, d, ctx, findings, frames, []) for p, d in items]
+    keep = run_fields()
+    cross = []
+    for kind, parts in frames.items():
+        df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        for idx, col, code in schema.validate(kind, df):
+            tid = int(df.at[idx, "_t"])
+            if col not in ctx.tables[tid].columns:
+                continue
+            ctx.frame = df
+            f = base_field(col)
+            allowed = "、".join(ENUMS[f.enum].canonical()[:12]) if f.enum else ""
+            findings.append(hit_finding(code, Hit(idx, col, {"allowed": allowed}), df, ctx))
+        t = typed(df)
+        ctx.frame = df
+        findings.extend(run_rules(kind, t, ctx, "rows"))
+        c = t[[x for x in ("_t", "_row", *keep) if x in t]].copy()
+        c["kind"] = kind
+        cross.append(c)
+    cross_df = pd.concat(cross, ignore_index=True) if cross else None
+    return ChunkResult(reports, findings, ctx.tables, cross_df)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A run
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    reports: list[FileReport]
+    findings: list[Finding]
+
+
+def run_cross(chunks: list[ChunkResult], policy: Policy, as_of: dt.date) -> list[Finding]:
+    """Run-scope rules over the rows of every chunk (table ids re-numbered to be unique)."""
+    ctx = Context(policy, as_of)
+    parts = []
+    for ch in chunks:
+        if ch.cross is None:
+            continue
+        offset = len(ctx.tables)
+        for tid, ref in ch.tables.items():
+            ctx.tables[tid + offset] = ref
+        part = ch.cross.copy()
+        part["_t"] = part["_t"] + offset
+        parts.append(part)
+    if not parts:
+        return []
+    df = pd.concat(parts, ignore_index=True)
+    df["_file"] = [ctx.tables[int(t)].file for t in df["_t"]]
+    ctx.frame = df
+    return run_rules("", df, ctx, "run")
+
+
+def status_of(rep: FileReport, findings: list[Finding]) -> str:
+    if rep.status == "unreadable":
+        return rep.status
+    sev = {f.severity for f in findings}
+    return "error" if "error" in sev else "warning" if "warning" in sev else "ok"
+
+
+def collect(paths: list[str | Path]) -> list[tuple[Path, str]]:
+    """Files under the given paths (folders recursively), each with the name shown in reports."""
+    items: list[tuple[Path, str]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES and not f.name.startswith(("~$", ".")):
+                    items.append((f, f.relative_to(p).as_posix()))
+        elif p.is_file():
+            items.append((p, p.name))
+        else:
+            raise FileNotFoundError(str(p))
+    return items
+
+
+def validate_paths(paths, policy: Policy, as_of: dt.date, chunk_size: int = 50, progress=None) -> RunResult:
+    items = collect(paths)
+    chunks = []
+    for i in range(0, len(items), chunk_size):
+        chunks.append(process_chunk(items[i:i + chunk_size], policy, as_of))
+        if progress:
+            progress(len(chunks[-1].reports))
+    findings = [f for ch in chunks for f in ch.findings] + run_cross(chunks, policy, as_of)
+    reports = [r for ch in chunks for r in ch.reports]
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_file.setdefault(f.file, []).append(f)
+    for rep in reports:
+        rep.status = status_of(rep, by_file.get(rep.file, []))
+    return RunResult(reports, findings)

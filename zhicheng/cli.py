@@ -1,0 +1,158 @@
+"""The ``zhicheng`` command.
+
+Exit codes of ``validate``: 0 no errors, 1 errors found, 2 the tool itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    tmp.replace(path)
+
+
+def findings_document(result, policy, as_of) -> dict:
+    from zhicheng.validators.findings import sort_key
+
+    return {
+        "tool": "zhicheng",
+        "version": __version__,
+        "policy": policy.name,
+        "as_of": as_of.isoformat(),
+        "files": [r.to_dict() for r in result.reports],
+        "findings": [f.to_dict() for f in sorted(result.findings, key=sort_key)],
+    }
+
+
+def cmd_validate(args) -> int:
+    from zhicheng.validators import engine, policy as pol
+
+    try:
+        policy = pol.load(args.policy)
+    except pol.PolicyError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILED
+    as_of = policy.as_of(args.as_of)
+    try:
+        items = engine.collect(args.paths)
+    except FileNotFoundError as e:
+        print(f"错误：找不到文件或文件夹 {e}", file=sys.stderr)
+        return EXIT_FAILED
+    out = Path(args.out)
+    result = engine.validate_paths(args.paths, policy, as_of)
+    doc = findings_document(result, policy, as_of)
+    write_atomic(out / "findings.json", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    if not args.quiet:
+        sev = Counter(f.severity for f in result.findings)
+        status = Counter(r.status for r in result.reports)
+        print(f"政策：{policy.title}（{policy.name}），校验基准日 {as_of}")
+        print(f"文件 {len(items)} 个：" + "，".join(f"{k} {v}" for k, v in sorted(status.items())))
+        print(f"问题 {len(result.findings)} 条：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}")
+        by_code = Counter(f.code for f in result.findings)
+        from zhicheng.validators.findings import RULES
+
+        for code, n in by_code.most_common(10):
+            print(f"  {code} {RULES[code].name}: {n}")
+        print(f"结果已写入 {out / 'findings.json'}")
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_policy(args) -> int:
+    from zhicheng.validators import policy as pol
+
+    if args.action == "list":
+        for name in pol.builtin_names():
+            p = pol.load(name)
+            print(f"{name:16} {p.title}")
+        return EXIT_OK
+    try:
+        p = pol.load(args.name)
+    except pol.PolicyError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"# {p.title}（{p.name}；继承链 {' → '.join(p.chain)}）")
+    print(json.dumps(p.data, ensure_ascii=False, indent=2, default=str))
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    from zhicheng.validators import docs
+    from zhicheng.validators.findings import RULES
+
+    if args.action == "docs":
+        written = docs.write_docs(Path(args.out))
+        print(f"已生成 {len(written)} 个规则说明页到 {args.out}")
+        return EXIT_OK
+    for r in sorted(RULES.values(), key=lambda r: r.code):
+        print(f"{r.code}  {r.severity:7}  {r.category:12} {r.name}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zhicheng", description="职称申报表格校验工具")
+    p.add_argument("--version", action="version", version=f"zhicheng {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="校验工作簿（文件或文件夹）")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.add_argument("--policy", default="national", help="政策配置名称或 .toml 路径（默认 national）")
+    v.add_argument("--as-of", type=_date, default=None, help="校验基准日 YYYY-MM-DD（默认取政策配置的申报日期）")
+    v.add_argument("--out", default="zhicheng-out", help="输出文件夹（默认 zhicheng-out）")
+    v.add_argument("--quiet", "-q", action="store_true", help="不打印摘要")
+    v.set_defaults(func=cmd_validate)
+
+    pp = sub.add_parser("policy", help="查看政策配置")
+    psub = pp.add_subparsers(dest="action", required=True)
+    psub.add_parser("list")
+    show = psub.add_parser("show")
+    show.add_argument("name")
+    pp.set_defaults(func=cmd_policy)
+
+    r = sub.add_parser("rules", help="规则列表与说明文档")
+    rsub = r.add_subparsers(dest="action", required=True)
+    rsub.add_parser("list")
+    d = rsub.add_parser("docs")
+    d.add_argument("--out", default="docs/rules")
+    r.set_defaults(func=cmd_rules)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except Exception as e:  # noqa: BLE001 - the tool itself failed: say so, exit 2
+        import traceback
+
+        traceback.print_exc()
+        print(f"错误：程序内部错误 {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
