@@ -230,26 +230,56 @@ def process_chunk(items: list[tuple[Path, str]], policy: Policy, as_of: dt.date)
     findings: list[Finding] = []
     frames: dict[str, list[pd.DataFrame]] = {}
     reports = [read_file(p, d, ctx, findings, frames, []) for p, d in items]
+    return check_frames(frames, ctx, reports, findings)
+
+
+def check_frames(frames: dict[str, list[pd.DataFrame]], ctx: Context, reports: list[FileReport],
+                 findings: list[Finding]) -> ChunkResult:
+    """Schema and row rules over every kind's frames (one pandera call per kind)."""
     keep = run_fields()
     cross = []
     for kind, parts in frames.items():
         df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        ctx.frame = df
         for idx, col, code in schema.validate(kind, df):
             tid = int(df.at[idx, "_t"])
             if col not in ctx.tables[tid].columns:
                 continue
-            ctx.frame = df
             f = base_field(col)
             allowed = "、".join(ENUMS[f.enum].canonical()[:12]) if f.enum else ""
             findings.append(hit_finding(code, Hit(idx, col, {"allowed": allowed}), df, ctx))
         t = typed(df)
-        ctx.frame = df
         findings.extend(run_rules(kind, t, ctx, "rows"))
         c = t[[x for x in ("_t", "_row", *keep) if x in t]].copy()
         c["kind"] = kind
         cross.append(c)
     cross_df = pd.concat(cross, ignore_index=True) if cross else None
     return ChunkResult(reports, findings, ctx.tables, cross_df)
+
+
+def check_tables(tables: list[Table], policy: Policy, as_of: dt.date, file: str = "") -> list[Finding]:
+    """Check tables already in memory (cell functions, templates): the same pipeline as for files."""
+    ctx = Context(policy, as_of)
+    findings: list[Finding] = []
+    frames: dict[str, list[pd.DataFrame]] = {}
+    for table in tables:
+        tid = len(ctx.tables)
+        ref = TableRef(file, table.sheet, table.kind, {c.field: (c.header, c.letter) for c in table.columns},
+                       table.header_rows[1])
+        ctx.tables[tid] = ref
+        if table.rows:
+            frames.setdefault(table.kind, []).append(table_frame(table, tid, ref, findings))
+    chunk = check_frames(frames, ctx, [], findings)
+    return chunk.findings + run_cross([chunk], policy, as_of)
+
+
+def check_record(record: dict, kind: str, policy: Policy, as_of: dt.date) -> list[Finding]:
+    """Check one row given as {field: raw value}; e.g. {"ce_year": 2023, "ce_total_hours": 60}."""
+    from .reader import Column
+
+    cols = [Column(i, f, field_label(f)) for i, f in enumerate(record)]
+    table = Table("", kind, (1, 1), cols, [2], [list(record.values())])
+    return check_tables([table], policy, as_of)
 
 
 # ---------------------------------------------------------------------------------------------------------------
