@@ -291,6 +291,7 @@ def check_record(record: dict, kind: str, policy: Policy, as_of: dt.date) -> lis
 class RunResult:
     reports: list[FileReport]
     findings: list[Finding]
+    paths: dict[str, Path] = field(default_factory=dict)  # display name -> input file
 
 
 def run_cross(chunks: list[ChunkResult], policy: Policy, as_of: dt.date) -> list[Finding]:
@@ -350,4 +351,4 @@ def validate_paths(paths, policy: Policy, as_of: dt.date, chunk_size: int = 50, 
         by_file.setdefault(f.file, []).append(f)
     for rep in reports:
         rep.status = status_of(rep, by_file.get(rep.file, []))
-    return RunResult(reports, findings)
+    return RunResult(reports, findings, {d: p for p, d in items})
