@@ -18,15 +18,14 @@ import pandas as pd
 from . import rules as _rules  # noqa: F401 - registers every rule
 from . import schema
 from .fields import ENUMS, FIELDS, base_field, field_label
-from .findings import RULES, FileReport, Finding, Hit, make
+from .findings import RULES, FileReport, Finding, Hit, col_letter, make
 from .kinds import KIND_SPECS, KINDS
 from .normalize import excel_digits, normalise
 from .policy import Policy
 from .reader import ReadError, Table, read_workbook
+from .sources import WORKBOOK_SUFFIXES, Member, collect, read_source  # noqa: F401 - collect is part of the API
 
 PROVENANCE = ("_t", "_row")
-# Files taken from a folder (a file named on the command line is always checked, whatever its name).
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".xltm", ".xlt", ".et", ".ett", ".ods")
 
 
 @dataclass
@@ -181,12 +180,13 @@ def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def read_file(path: Path, display: str, ctx: Context, findings: list[Finding], frames: dict[str, list],
+def read_file(path: Path | Member, display: str, ctx: Context, findings: list[Finding], frames: dict[str, list],
               cross_rows: list) -> FileReport:
     rep = FileReport(display)
     try:
-        rep.sha256 = sha256(path)
-        wb = read_workbook(path)
+        data = read_source(path)
+        rep.sha256 = hashlib.sha256(data).hexdigest()
+        wb = read_workbook(data)
     except ReadError as e:
         findings.append(make(e.code, file=display, reason=e.reason))
         rep.status = "unreadable"
@@ -214,6 +214,10 @@ def read_file(path: Path, display: str, ctx: Context, findings: list[Finding], f
         if missing:
             findings.append(make("STR003", file=display, sheet=table.sheet, row=table.header_rows[1],
                                  kind=KINDS[table.kind], missing="、".join(FIELDS[m].label for m in missing)))
+        for r, c, formula in table.formulas:
+            header = next((col.header for col in table.columns if col.index == c), None)
+            findings.append(make("STR010", file=display, sheet=table.sheet, row=r, column=header,
+                                 cell=f"{col_letter(c)}{r}", value=f"={formula}" if formula else "（共享公式）"))
         if not table.rows:
             findings.append(make("STR009", file=display, sheet=table.sheet, row=table.header_rows[1]))
             continue
@@ -224,12 +228,20 @@ def read_file(path: Path, display: str, ctx: Context, findings: list[Finding], f
     return rep
 
 
-def process_chunk(items: list[tuple[Path, str]], policy: Policy, as_of: dt.date) -> ChunkResult:
-    """Read, normalise, schema-check and rule-check a chunk of files."""
+def process_chunk(items: list[tuple[Path | Member, str]], policy: Policy, as_of: dt.date,
+                  on_file=None) -> ChunkResult:
+    """Read, normalise, schema-check and rule-check a chunk of files (``on_file(i)`` before file i, then
+    ``on_file(len(items))`` before the checks: a worker's heartbeat)."""
     ctx = Context(policy, as_of)
     findings: list[Finding] = []
     frames: dict[str, list[pd.DataFrame]] = {}
-    reports = [read_file(p, d, ctx, findings, frames, []) for p, d in items]
+    reports = []
+    for i, (p, d) in enumerate(items):
+        if on_file:
+            on_file(i)
+        reports.append(read_file(p, d, ctx, findings, frames, []))
+    if on_file:
+        on_file(len(items))
     return check_frames(frames, ctx, reports, findings)
 
 
@@ -292,6 +304,8 @@ class RunResult:
     reports: list[FileReport]
     findings: list[Finding]
     paths: dict[str, Path] = field(default_factory=dict)  # display name -> input file
+    members: dict[str, Member] = field(default_factory=dict)  # display name -> workbook inside a .zip archive
+    resumed: int = 0  # files taken from the journal of an earlier run
 
 
 def run_cross(chunks: list[ChunkResult], policy: Policy, as_of: dt.date) -> list[Finding]:
@@ -322,33 +336,12 @@ def status_of(rep: FileReport, findings: list[Finding]) -> str:
     return "error" if "error" in sev else "warning" if "warning" in sev else "ok"
 
 
-def collect(paths: list[str | Path]) -> list[tuple[Path, str]]:
-    """Files under the given paths (folders recursively), each with the name shown in reports."""
-    items: list[tuple[Path, str]] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES and not f.name.startswith(("~$", ".")):
-                    items.append((f, f.relative_to(p).as_posix()))
-        elif p.is_file():
-            items.append((p, p.name))
-        else:
-            raise FileNotFoundError(str(p))
-    return items
+def validate_paths(paths, policy: Policy, as_of: dt.date, chunk_size: int = 50, progress=None, *, jobs: int = 0,
+                   out: Path | None = None, resume: bool = False, **limits) -> RunResult:
+    """Validate files, folders and .zip archives.  ``jobs=0`` runs in this process; ``jobs>=1`` uses that many
+    worker processes with memory and time limits (see :mod:`batch`).  With ``out`` a journal is kept there, and
+    ``resume`` skips files it already holds."""
+    from . import batch
 
-
-def validate_paths(paths, policy: Policy, as_of: dt.date, chunk_size: int = 50, progress=None) -> RunResult:
-    items = collect(paths)
-    chunks = []
-    for i in range(0, len(items), chunk_size):
-        chunks.append(process_chunk(items[i:i + chunk_size], policy, as_of))
-        if progress:
-            progress(len(chunks[-1].reports))
-    findings = [f for ch in chunks for f in ch.findings] + run_cross(chunks, policy, as_of)
-    reports = [r for ch in chunks for r in ch.reports]
-    by_file: dict[str, list[Finding]] = {}
-    for f in findings:
-        by_file.setdefault(f.file, []).append(f)
-    for rep in reports:
-        rep.status = status_of(rep, by_file.get(rep.file, []))
-    return RunResult(reports, findings, {d: p for p, d in items})
+    return batch.run(collect(paths), policy, as_of, jobs=jobs, out=out, resume=resume, chunk_size=chunk_size,
+                     progress=progress, **limits)

@@ -8,11 +8,14 @@ Header text is mapped to canonical fields through :mod:`fields`; unknown columns
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 from .fields import header_key, is_parent_header, match_header, squeeze
 from .findings import col_letter
@@ -26,10 +29,15 @@ ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Limits against zip bombs: refuse before any XML is parsed.
+MAX_FILE = 256 * 1024 * 1024  # bytes on disk
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_MEMBERS = 20_000
 MAX_RATIO = 200
 MAX_MEMBER = 256 * 1024 * 1024
+DEFLATE_MAX_RATIO = 1032  # deflate cannot expand more than this: bounds what a lying size field can hide
+PROLOG_SCAN = 4096  # an OOXML part's root element starts within its first bytes; a DTD before it is refused
+
+Source = Path | bytes  # a file on disk, or the bytes of one (a member of a .zip archive)
 
 
 class ReadError(Exception):
@@ -41,16 +49,24 @@ class ReadError(Exception):
         self.reason = reason
 
 
-def sniff(path: Path) -> str:
-    """'xlsx', 'xlsm', 'xls' or 'ods' from content; raises ReadError otherwise."""
-    with open(path, "rb") as fh:
-        head = fh.read(2048)
+def load_bytes(src: Source) -> bytes:
+    if isinstance(src, (bytes, bytearray)):
+        return bytes(src)
+    size = Path(src).stat().st_size
+    if size > MAX_FILE:
+        raise ReadError("STR007", f"文件大小{size // (1024 * 1024)}MB，超过上限{MAX_FILE // (1024 * 1024)}MB，已拒绝读取")
+    return Path(src).read_bytes()
+
+
+def sniff(src: Source) -> str:
+    """'xlsx', 'xlsm', 'xlsb', 'xls' or 'ods' from content; raises ReadError otherwise."""
+    data = load_bytes(src)
+    head = data[:2048]
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
         try:
-            with zipfile.ZipFile(path) as zf:
-                infos = zf.infolist()
-                check_zip(infos)
-                names = {i.filename for i in infos}
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                check_zip(zf)
+                names = set(zf.namelist())
                 if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                     if "xl/workbook.bin" in names:
                         return "xlsb"
@@ -60,18 +76,20 @@ def sniff(path: Path) -> str:
                 raise ReadError("STR001", "是ZIP压缩包，但不是Excel工作簿")
         except zipfile.BadZipFile as e:
             raise ReadError("STR001", f"文件已损坏（ZIP结构不完整：{e}）") from None
+        except (OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as e:
+            raise ReadError("STR001", f"文件已损坏（{type(e).__name__}: {e}）") from None
     if head.startswith(CFB_MAGIC):
         try:
             import olefile
 
-            with olefile.OleFileIO(str(path)) as ole:
+            with olefile.OleFileIO(data) as ole:
                 streams = {"/".join(s) for s in ole.listdir()}
         except Exception as e:  # noqa: BLE001 - any parse failure of a damaged OLE file
             raise ReadError("STR001", f"文件已损坏（OLE结构不完整：{e}）") from None
         if "EncryptionInfo" in streams or "EncryptedPackage" in streams:
             raise ReadError("STR004", "工作簿已加密（设置了打开密码）")
         if "Workbook" in streams or "Book" in streams:
-            if _xls_encrypted(path):
+            if _xls_encrypted(data):
                 raise ReadError("STR004", "工作簿已加密（设置了打开密码）")
             return "xls"
         raise ReadError("STR001", "是OLE复合文档，但不是Excel工作簿（可能是Word文档）")
@@ -83,26 +101,136 @@ def sniff(path: Path) -> str:
     raise ReadError("STR001", "不是Excel工作簿（无法识别的文件内容）")
 
 
-def check_zip(infos) -> None:
-    total = 0
+def check_zip(zf: zipfile.ZipFile, max_total: int = MAX_UNCOMPRESSED, xml: bool = True) -> None:
+    """Refuse zip bombs from the central directory alone: member count, declared sizes, ratios.
+
+    A member whose compressed size could hide more than the limits allow (a size field can lie) is inflated once,
+    bounded by its declared size, so a lie shows as a CRC error.  With ``xml``, every XML part's prolog is read
+    and a DTD (entity declarations: "billion laughs") refused.
+    """
+    infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise ReadError("STR007", f"压缩包内文件数{len(infos)}过多，疑似恶意文件，已拒绝读取")
+    total = worst = 0
     for i in infos:
+        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ReadError("STR001", f"压缩包使用了Excel不会使用的压缩方式（{i.compress_type}）")
         total += i.file_size
-        if i.file_size > MAX_MEMBER or total > MAX_UNCOMPRESSED:
+        if i.file_size > MAX_MEMBER or total > max_total:
             raise ReadError("STR007", "解压后体积异常巨大，疑似“压缩炸弹”，已拒绝读取")
         if i.compress_size and i.file_size > 1024 * 1024 and i.file_size / i.compress_size > MAX_RATIO:
             raise ReadError("STR007", f"压缩比异常（{i.file_size // max(i.compress_size, 1)}倍），疑似“压缩炸弹”，已拒绝读取")
+        if i.compress_type == zipfile.ZIP_DEFLATED:
+            bound = i.compress_size * DEFLATE_MAX_RATIO
+            if bound > MAX_MEMBER or worst + bound > max_total:
+                _verify_size(zf, i)
+            else:
+                worst += bound
+    if xml:
+        for i in infos:
+            if i.filename.lower().endswith((".xml", ".rels", ".vml")) and i.file_size:
+                _check_prolog(zf, i)
 
 
-def _xls_encrypted(path: Path) -> bool:
+def _verify_size(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    try:
+        with zf.open(info) as fh:  # zipfile stops at the declared size and checks the CRC
+            while fh.read(1 << 20):
+                pass
+    except zipfile.BadZipFile:
+        raise ReadError("STR007", f"压缩包成员“{info.filename}”声明的大小与实际不符，疑似“压缩炸弹”，已拒绝读取") from None
+
+
+ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    with zf.open(info) as fh:
+        head = fh.read(PROLOG_SCAN)
+    m = ROOT_START.search(head)
+    prolog = (head[:m.start()] if m else head).upper()
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise ReadError("STR007", f"“{info.filename}”含有XML实体声明（DTD），疑似“XML炸弹”攻击，已拒绝读取")
+    if m is None and len(head) == PROLOG_SCAN:
+        raise ReadError("STR007", f"“{info.filename}”开头异常（{PROLOG_SCAN}字节内没有XML元素），已拒绝读取")
+
+
+def _xls_encrypted(data: bytes) -> bool:
     try:
         import msoffcrypto
 
-        with open(path, "rb") as fh:
-            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
     except Exception:  # noqa: BLE001 - msoffcrypto does not know every variant; calamine will tell
         return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Formulas without cached values (programs that write formulas but never calculate them)
+# ---------------------------------------------------------------------------------------------------------------
+
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+F_TAG = re.compile(rb"<" + _NS + rb"f[\s>/]")
+CELL = re.compile(rb"<" + _NS + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _NS + rb"c>)", re.S)
+CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+F_TEXT = re.compile(rb"<" + _NS + rb"f\b[^>]*?(?:/>|>(.*?)</" + _NS + rb"f>)", re.S)
+V_VALUE = re.compile(rb"<" + _NS + rb"(?:v>[^<]|is>)")
+MAX_FORMULA_FINDINGS = 200
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, from xl/workbook.xml and its relationships."""
+    from defusedxml import ElementTree as ET
+
+    try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - without them no formula scan; the values read stay as they are
+        return {}
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for el in wb.iter():
+        if el.tag.endswith("}sheet") or el.tag == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            t = target.get(rid, "")
+            if t:
+                out[el.get("name", "")] = t.lstrip("/") if t.startswith("/") else f"xl/{t}"
+    return out
+
+
+def formula_cells(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
+    """(Excel row, 0-based column, formula) of cells with a formula and no cached value; [] costs one inflate."""
+    try:
+        with zf.open(part) as fh:
+            tail, found = b"", False
+            while chunk := fh.read(1 << 18):
+                if F_TAG.search(tail + chunk):
+                    found = True
+                    break
+                tail = chunk[-64:]
+        if not found:
+            return []
+        xml = zf.read(part)
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
+        return []
+    out = []
+    for m in CELL.finditer(xml):
+        inner = m.group(2) or b""
+        if not F_TAG.search(inner) or V_VALUE.search(inner):
+            continue
+        ref = CELL_REF.search(m.group(1))
+        if not ref:
+            continue
+        f = F_TEXT.search(inner)
+        text = unescape((f.group(1) or b"").decode("utf-8", "replace") if f else "", {"&quot;": '"', "&apos;": "'"})
+        out.append((int(ref.group(2)), col_index(ref.group(1).decode()), text))
+    return out
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -131,6 +259,7 @@ class Table:
     values: list[list]  # raw values, one list per data row, aligned with ``columns``
     meta: dict = field(default_factory=dict)  # title, unit, fill_date
     unknown: list[str] = field(default_factory=list)  # header texts that map to no field
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, formula) without a cached value
 
     def column(self, fld: str) -> Column | None:
         for c in self.columns:
@@ -410,16 +539,18 @@ class Workbook:
     skipped: list[str]  # instruction or empty sheets
 
 
-def read_workbook(path: Path) -> Workbook:
-    """Read every sheet's table; raises ReadError for what is not a readable workbook."""
-    fmt = sniff(path)
+def read_workbook(src: Source) -> Workbook:
+    """Read every sheet's table; raises ReadError for what is not a readable workbook.  Macros are never run."""
+    data = load_bytes(src)
+    fmt = sniff(data)
     import python_calamine as pc
 
     try:  # from the bytes, so calamine too goes by content and not by the extension
-        with open(path, "rb") as fh:
-            wb = pc.CalamineWorkbook.from_filelike(fh)
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - calamine raises several error types for damaged files
         raise ReadError("STR001", f"文件无法解析（{type(e).__name__}: {e}）") from None
+    zf = zipfile.ZipFile(io.BytesIO(data)) if fmt in ("xlsx", "xlsm") else None
+    parts = sheet_parts(zf) if zf else {}
     tables, skipped = [], []
     try:
         for meta in wb.sheets_metadata:
@@ -429,8 +560,11 @@ def read_workbook(path: Path) -> Workbook:
             if squeeze(name).lower().startswith(INSTRUCTION_SHEETS) or name.startswith("_zc"):
                 skipped.append(name)
                 continue
-            sheet = wb.get_sheet_by_name(name)
-            rows = sheet.to_python()
+            try:
+                sheet = wb.get_sheet_by_name(name)
+                rows = sheet.to_python()
+            except Exception as e:  # noqa: BLE001 - a sheet calamine cannot parse (bad XML, unknown entity …)
+                raise ReadError("STR001", f"工作表“{name}”无法解析（{type(e).__name__}: {e}）") from None
             if not rows:
                 skipped.append(name)
                 continue
@@ -442,11 +576,22 @@ def read_workbook(path: Path) -> Workbook:
             table = find_table(grid, name)
             if table is None:
                 skipped.append(name)
-            else:
-                tables.append(table)
+                continue
+            if name in parts:
+                table.formulas = _table_formulas(table, formula_cells(zf, parts[name]))
+            tables.append(table)
     finally:
         wb.close()
+        if zf:
+            zf.close()
     return Workbook(fmt, tables, list(wb.sheet_names), skipped)
+
+
+def _table_formulas(table: Table, cells: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Formula cells below the header in the table's columns (those whose empty value the checks would see)."""
+    cols = {c.index for c in table.columns}
+    inside = [(r, c, f) for r, c, f in cells if r > table.header_rows[1] and c in cols]
+    return sorted(inside)[:MAX_FORMULA_FINDINGS]
 
 
 def nfkc(text: str) -> str:

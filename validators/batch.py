@@ -1,0 +1,492 @@
+"""Running a batch: worker processes with limits, a journal in OUT, resume.
+
+Files are grouped into chunks (``engine.process_chunk``: one pandera call per kind per chunk).  A chunk runs in a
+long-lived worker process that has a memory limit (RLIMIT_AS) and a deadline per file; a worker that crashes
+(python-calamine aborts the process on some sheets), runs out of memory or time, or raises, costs only that chunk:
+its files are re-run one by one, and the file that fails alone gets STR005.  The batch goes on.
+
+Every finished file becomes one line of the journal (``OUT/journal.jsonl``): its key (display name, sha256, policy,
+as-of date, tool fingerprint), report, findings, tables and the rows run-scope rules need.  The result of a run is
+always assembled from the journal, whether the lines were written now or by an interrupted run (``resume``), so
+both give the same findings; cross-file rules then run in this process over the journal's rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import pandas as pd
+
+from . import engine
+from .findings import FileReport, Finding, make, sort_key
+from .policy import Policy
+from .sources import Member, read_source
+
+try:
+    import resource
+except ImportError:  # Windows: no RLIMIT_AS; the timeout still applies
+    resource = None
+
+JOURNAL = "journal.jsonl"
+DEFAULT_TIMEOUT = 120.0  # seconds for one file to be read (and for a chunk's checks, plus CHECK_SECONDS a file)
+CHECK_SECONDS = 2.0
+DEFAULT_MEMORY = 3 * 1024 ** 3  # address space of one worker
+CHUNK_BYTES = 16 * 1024 * 1024  # a chunk closes at this many input bytes …
+MAX_CHUNK = 50  # … or files
+
+
+def tool_fingerprint() -> str:
+    """The version plus a digest of the code: a journal line is reused only by the code that wrote it."""
+    from zhicheng import __version__
+
+    h = hashlib.sha256()
+    for p in sorted(Path(__file__).parent.rglob("*.py")):
+        h.update(p.name.encode() + p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+def policy_id(policy: Policy) -> str:
+    data = json.dumps(policy.data, sort_keys=True, default=str, ensure_ascii=False)
+    return f"{policy.name}:{hashlib.sha256(data.encode()).hexdigest()[:12]}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Journal lines
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _jsonable(v):
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return v.item() if hasattr(v, "item") else v
+
+
+def _cross_part(cross: pd.DataFrame | None, tids: list[int], tables: dict) -> dict | None:
+    if cross is None or not tids:
+        return None
+    part = cross[cross["_t"].isin(tids)]
+    if part.empty:
+        return None
+    local = {t: i for i, t in enumerate(tids)}
+    own = {f for t in tids for f in tables[t].columns}
+    cols = [c for c in part.columns if c in ("_t", "_row", "kind") or c in own or part[c].notna().any()]
+    data = {}
+    for c in cols:
+        values = part["_t"].map(local) if c == "_t" else part[c]
+        data[c] = [_jsonable(v) for v in values.tolist()]
+    return {"dtypes": {c: str(part[c].dtype) for c in cols}, "data": data}
+
+
+def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
+    """One journal line a file of the chunk, findings in a fixed order whatever the chunking."""
+    by_file: dict[str, list[Finding]] = {}
+    for f in chunk.findings:
+        by_file.setdefault(f.file, []).append(f)
+    lines = []
+    for rep in chunk.reports:
+        tids = [t for t, ref in chunk.tables.items() if ref.file == rep.file]
+        record = {
+            "key": {**key, "file": rep.file, "sha256": rep.sha256},
+            "report": rep.to_dict(),
+            "findings": [f.to_dict() for f in sorted(by_file.get(rep.file, []), key=sort_key)],
+            "tables": [dataclasses.asdict(chunk.tables[t]) for t in tids],
+            "cross": _cross_part(chunk.cross, tids, chunk.tables),
+        }
+        lines.append(json.dumps(record, ensure_ascii=False, default=str))
+    return lines
+
+
+def failure_line(display: str, src, reason: str, key: dict) -> str:
+    sha = _file_key(src)
+    rep = FileReport(display, sha256=sha, status="unreadable")
+    finding = make("STR005", file=display, reason=reason)
+    return json.dumps({"key": {**key, "file": display, "sha256": sha}, "report": rep.to_dict(),
+                       "findings": [finding.to_dict()], "tables": [], "cross": None}, ensure_ascii=False)
+
+
+class Journal:
+    """Append-only JSON lines, in OUT or (without OUT) in memory."""
+
+    def __init__(self, path: Path | None, resume: bool):
+        self.path = path
+        self.mem: list[str] = []
+        self.count = 0
+        self.fh = None
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if resume and path.exists():
+            data = path.read_bytes()
+            keep = data.rfind(b"\n") + 1  # a line cut by a kill is dropped
+            if keep < len(data):
+                with open(path, "r+b") as fh:
+                    fh.truncate(keep)
+            self.count = data[:keep].count(b"\n")
+        else:
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(b"")
+            tmp.replace(path)
+        self.fh = open(path, "ab")
+
+    def append(self, lines: list[str]) -> list[int]:
+        first = self.count
+        self.count += len(lines)
+        if self.fh is None:
+            self.mem.extend(lines)
+        else:
+            self.fh.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
+            self.fh.flush()
+        return list(range(first, self.count))
+
+    def __iter__(self):
+        if self.path is None:
+            yield from enumerate(self.mem)
+            return
+        if self.fh:
+            self.fh.flush()
+        with open(self.path, encoding="utf-8") as fh:
+            yield from enumerate(fh)
+
+    def close(self):
+        if self.fh:
+            self.fh.close()
+            self.fh = None
+
+
+def _records(journal: Journal, wanted: dict[int, str]):
+    for i, line in journal:
+        if i in wanted:
+            yield wanted[i], json.loads(line)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Workers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | None, log: str | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a batch stops
+    if log:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(fd, 2)
+        os.close(fd)
+    if memory and resource is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if msg is None:
+            return
+        task_id, items = msg
+        try:
+            chunk = engine.process_chunk(items, policy, as_of, lambda i: conn.send(("file", task_id, i)))
+            conn.send(("done", task_id, chunk_lines(chunk, key)))
+        except BaseException as e:  # noqa: BLE001 - reported as the chunk's failure; the parent isolates files
+            try:
+                conn.send(("error", task_id, f"{type(e).__name__}: {e}"[:300]))
+            except Exception:  # noqa: BLE001
+                return
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:  # fresh workers fork from a server that has imported the pipeline once
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["zhicheng.validators.batch"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+@dataclass
+class Task:
+    items: list
+    isolated: bool = False
+
+
+class Worker:
+    def __init__(self, ctx, args, log: Path):
+        self.log = log
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, *args, str(log)), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: Task | None = None
+        self.task_id = 0
+        self.deadline = 0.0
+        self.log_mark = 0
+
+    def give(self, task: Task, task_id: int, timeout: float):
+        self.task, self.task_id = task, task_id
+        self.deadline = time.monotonic() + timeout
+        self.log_mark = self.log.stat().st_size if self.log.exists() else 0
+        self.conn.send((task_id, task.items))
+
+    def stop(self, kill: bool = False):
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+    def crash_reason(self) -> str:
+        code = self.proc.exitcode
+        detail = ""
+        try:
+            with open(self.log, "rb") as fh:
+                fh.seek(self.log_mark)
+                text = fh.read(20000).decode("utf-8", "replace")
+            detail = next((ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith(" ")), "")
+        except OSError:
+            pass
+        if code is not None and code < 0:
+            try:
+                what = signal.Signals(-code).name
+            except ValueError:
+                what = f"信号{-code}"
+        else:
+            what = f"退出码{code}"
+        memory = "memory allocation" in detail or "MemoryError" in detail
+        head = "读取进程内存超限后终止" if memory else "读取进程异常终止"
+        return f"{head}（{what}{'：' + detail[:200] if detail else ''}）"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A run
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _chunks(items: list, jobs: int, chunk_size: int) -> list[Task]:
+    per = max(1, min(chunk_size, MAX_CHUNK, -(-len(items) // max(1, jobs * 4))))
+    tasks, cur, size = [], [], 0
+    for it in items:
+        src = it[0]
+        cur.append(it)
+        size += 0 if isinstance(src, Member) else _size(src)
+        if len(cur) >= per or size >= CHUNK_BYTES:
+            tasks.append(Task(cur))
+            cur, size = [], 0
+    if cur:
+        tasks.append(Task(cur))
+    return tasks
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
+
+
+def _file_key(src) -> str | None:
+    if not isinstance(src, Member) and not os.path.isfile(src):  # a pipe or device would block the parent
+        return None
+    try:
+        return hashlib.sha256(read_source(src)).hexdigest()
+    except Exception:  # noqa: BLE001 - unreadable now: checked again
+        return None
+
+
+def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path | None = None,
+        resume: bool = False, chunk_size: int = MAX_CHUNK, progress=None, timeout: float = DEFAULT_TIMEOUT,
+        memory: int | None = DEFAULT_MEMORY) -> engine.RunResult:
+    key = {"policy": policy_id(policy), "as_of": as_of.isoformat(), "tool": tool_fingerprint()}
+    journal = Journal(Path(out) / JOURNAL if out is not None else None, resume)
+    wanted: dict[int, str] = {}  # journal line -> display name
+    todo = items
+    try:
+        if resume and journal.count:
+            want = {d: {**key, "file": d, "sha256": _file_key(src)} for src, d in items}
+            last: dict[str, int] = {}
+            for i, line in journal:
+                try:
+                    k = json.loads(line)["key"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if k.get("sha256") and want.get(k.get("file")) == k:
+                    last[k["file"]] = i
+            wanted.update((i, d) for d, i in last.items())
+            done = set(last)
+            todo = [it for it in items if it[1] not in done]
+            if progress and done:
+                progress(len(done))
+
+        def finished(lines: list[str], displays: list[str]):
+            for i, d in zip(journal.append(lines), displays):
+                wanted[i] = d
+            if progress:
+                progress(len(lines))
+
+        tasks = _chunks(todo, jobs, chunk_size)
+        if jobs <= 0:
+            _run_here(tasks, policy, as_of, key, finished)
+        else:
+            _run_pool(tasks, policy, as_of, key, finished, jobs, timeout, memory)
+        return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo))
+    finally:
+        journal.close()
+
+
+def _fail(task: Task, reason: str, key: dict, finished, queue: deque | None):
+    """A chunk failed: re-run its files one by one; a file that fails alone gets STR005."""
+    if len(task.items) > 1 and queue is not None:
+        queue.extendleft(Task([it], True) for it in reversed(task.items))
+        return
+    for src, d in task.items:
+        finished([failure_line(d, src, reason, key)], [d])
+
+
+def _run_here(tasks: list[Task], policy, as_of, key, finished):
+    queue = deque(tasks)
+    while queue:
+        task = queue.popleft()
+        try:
+            chunk = engine.process_chunk(task.items, policy, as_of)
+        except Exception as e:  # noqa: BLE001 - same isolation as in a worker
+            _fail(task, f"{type(e).__name__}: {e}", key, finished, queue)
+            continue
+        finished(chunk_lines(chunk, key), [d for _, d in task.items])
+
+
+def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeout: float, memory):
+    ctx = _context()
+    queue = deque(tasks)
+    workers: list[Worker] = []
+    logdir = Path(tempfile.mkdtemp(prefix="zhicheng-workers-"))
+    serial = 0
+    try:
+        while queue or any(w.task for w in workers):
+            for w in [w for w in workers if w.task is None] + [None] * (jobs - len(workers)):
+                if not queue:
+                    break
+                if w is None:
+                    w = Worker(ctx, (policy, as_of, key, memory), logdir / f"worker-{serial}.log")
+                    workers.append(w)
+                serial += 1
+                task = queue.popleft()
+                try:
+                    w.give(task, serial, timeout)
+                except OSError:  # died while idle: replace it
+                    w.task = None
+                    w.stop(kill=True)
+                    workers.remove(w)
+                    queue.appendleft(task)
+            busy = [w for w in workers if w.task]
+            if not busy:
+                continue
+            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=min(wait_for, 1.0))
+            for w in busy:
+                reason, kill = None, True
+                try:
+                    while w.task and w.conn.poll():
+                        kind, task_id, payload = w.conn.recv()
+                        if task_id != w.task_id:
+                            continue
+                        if kind == "file":
+                            n = len(w.task.items)
+                            w.deadline = time.monotonic() + timeout + (CHECK_SECONDS * n if payload >= n else 0)
+                        elif kind == "done":
+                            task, w.task = w.task, None
+                            finished(payload, [d for _, d in task.items])
+                        elif kind == "error":
+                            reason, kill = f"程序错误：{payload}", False
+                            break
+                except (EOFError, OSError):
+                    w.proc.join(2)
+                    reason = w.crash_reason()
+                if w.task and reason is None:
+                    if not w.proc.is_alive():
+                        w.proc.join()
+                        reason = w.crash_reason()
+                    elif time.monotonic() > w.deadline:
+                        reason = f"处理超时（超过{timeout:g}秒），已终止"
+                if w.task and reason:
+                    task, w.task = w.task, None
+                    if kill:
+                        w.stop(kill=True)
+                        workers.remove(w)
+                    _fail(task, reason, key, finished, queue)
+    finally:
+        for w in workers:
+            w.stop(kill=bool(w.task))
+        shutil.rmtree(logdir, ignore_errors=True)
+
+
+def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Policy, as_of: dt.date,
+              resumed: int) -> engine.RunResult:
+    """Reports and findings of the run from its journal lines; run-scope rules over the rows they carry."""
+    reports: dict[str, FileReport] = {}
+    findings: dict[str, list[Finding]] = {}
+    tables: dict[int, engine.TableRef] = {}
+    columns: dict[str, list] = {}
+    dtypes: dict[str, str] = {}
+    n = 0
+    for display, rec in _records(journal, wanted):
+        reports[display] = FileReport(**rec["report"])
+        findings[display] = [Finding(**f) for f in rec["findings"]]
+        offset = len(tables)
+        for t in rec["tables"]:
+            t["columns"] = {k: tuple(v) for k, v in t["columns"].items()}
+            tables[len(tables)] = engine.TableRef(**t)
+        part = rec["cross"]
+        if not part:
+            continue
+        m = len(part["data"]["_row"])
+        for c, values in part["data"].items():
+            col = columns.setdefault(c, [])
+            col.extend([None] * (n - len(col)))
+            col.extend([v + offset for v in values] if c == "_t" else values)
+            dtypes.setdefault(c, part["dtypes"][c])
+        n += m
+    cross = []
+    if n:
+        for col in columns.values():
+            col.extend([None] * (n - len(col)))
+        df = pd.DataFrame({c: _typed_column(v, dtypes[c]) for c, v in columns.items()})
+        cross = engine.run_cross([engine.ChunkResult([], [], tables, df)], policy, as_of)
+    ordered = [d for _, d in items if d in reports]
+    for f in cross:
+        findings.setdefault(f.file, []).append(f)
+    out_reports, out_findings = [], []
+    for d in ordered:
+        rep = reports[d]
+        rep.status = engine.status_of(rep, findings.get(d, []))
+        out_reports.append(rep)
+        out_findings.extend(findings.get(d, []))
+    return engine.RunResult(out_reports, out_findings,
+                            {d: s for s, d in items if not isinstance(s, Member)},
+                            {d: s for s, d in items if isinstance(s, Member)}, resumed)
+
+
+def _typed_column(values: list, dtype: str):
+    if dtype.startswith("datetime64"):
+        return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype(dtype)
+    if dtype in ("object", "str", "string") or dtype == "bool" and None in values:
+        return pd.Series(values, dtype=object)
+    if dtype.startswith(("int", "uint")) and None in values:  # as pd.concat does: a gap makes it float
+        dtype = "float64"
+    return pd.Series(values, dtype=object).astype(dtype)
