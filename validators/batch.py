@@ -444,15 +444,20 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
     tables: dict[int, engine.TableRef] = {}
     columns: dict[str, list] = {}
     dtypes: dict[str, str] = {}
-    n = 0
+    parts: dict[str, tuple[list, dict | None]] = {}
     for display, rec in _records(journal, wanted):
         reports[display] = FileReport(**rec["report"])
         findings[display] = [Finding(**f) for f in rec["findings"]]
+        parts[display] = (rec["tables"], rec["cross"])
+    n = 0
+    for _, display in items:  # rows in input order, whatever order the files finished in
+        if display not in parts:
+            continue
+        recs, part = parts.pop(display)
         offset = len(tables)
-        for t in rec["tables"]:
+        for t in recs:
             t["columns"] = {k: tuple(v) for k, v in t["columns"].items()}
             tables[len(tables)] = engine.TableRef(**t)
-        part = rec["cross"]
         if not part:
             continue
         m = len(part["data"]["_row"])

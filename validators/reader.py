@@ -101,13 +101,14 @@ def sniff(src: Source) -> str:
     raise ReadError("STR001", "不是Excel工作簿（无法识别的文件内容）")
 
 
-def check_zip(zf: zipfile.ZipFile, max_total: int = MAX_UNCOMPRESSED, xml: bool = True) -> None:
+def check_zip(zf: zipfile.ZipFile, max_total: int | None = None, xml: bool = True) -> None:
     """Refuse zip bombs from the central directory alone: member count, declared sizes, ratios.
 
     A member whose compressed size could hide more than the limits allow (a size field can lie) is inflated once,
     bounded by its declared size, so a lie shows as a CRC error.  With ``xml``, every XML part's prolog is read
     and a DTD (entity declarations: "billion laughs") refused.
     """
+    max_total = max_total or MAX_UNCOMPRESSED
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise ReadError("STR007", f"压缩包内文件数{len(infos)}过多，疑似恶意文件，已拒绝读取")
@@ -521,8 +522,8 @@ def classify(fields: set[str], title: str) -> str | None:
             score[kind] += 3
             break
     kind, best = max(score.items(), key=lambda kv: kv[1])
-    if best <= 0:
-        return None
+    if best <= 0:  # a plain list of people (序号 姓名 身份证号码 工作单位 …) is read as a roster
+        return "applicant_roster" if {"name", "id_number"} <= base else None
     return kind
 
 
@@ -574,7 +575,7 @@ def read_workbook(src: Source) -> Workbook:
                 merges = []
             grid = Grid([list(r) for r in rows], sheet.start or (0, 0), merges)
             table = find_table(grid, name)
-            if table is None:
+            if table is None or table.kind is None:  # no kind: not one of the tables this tool checks
                 skipped.append(name)
                 continue
             if name in parts:

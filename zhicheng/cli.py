@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
-from collections import Counter
 from pathlib import Path
 
 from . import __version__
@@ -22,6 +22,23 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"--jobs 应为不小于0的整数：{text}")
+    return n
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -47,6 +64,7 @@ def findings_document(result, policy, as_of) -> dict:
 
 
 def cmd_validate(args) -> int:
+    from zhicheng import terminal
     from zhicheng.validators import engine, policy as pol
 
     try:
@@ -61,22 +79,14 @@ def cmd_validate(args) -> int:
         print(f"错误：找不到文件或文件夹 {e}", file=sys.stderr)
         return EXIT_FAILED
     out = Path(args.out)
-    result = engine.validate_paths(args.paths, policy, as_of)
+    with terminal.progress(len(items), args.quiet) as advance:
+        result = engine.validate_paths(args.paths, policy, as_of, progress=advance, jobs=args.jobs, out=out,
+                                       resume=args.resume)
     doc = findings_document(result, policy, as_of)
     write_atomic(out / "findings.json", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
     errors = sum(1 for f in result.findings if f.severity == "error")
     if not args.quiet:
-        sev = Counter(f.severity for f in result.findings)
-        status = Counter(r.status for r in result.reports)
-        print(f"政策：{policy.title}（{policy.name}），校验基准日 {as_of}")
-        print(f"文件 {len(items)} 个：" + "，".join(f"{k} {v}" for k, v in sorted(status.items())))
-        print(f"问题 {len(result.findings)} 条：错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}")
-        by_code = Counter(f.code for f in result.findings)
-        from zhicheng.validators.findings import RULES
-
-        for code, n in by_code.most_common(10):
-            print(f"  {code} {RULES[code].name}: {n}")
-        print(f"结果已写入 {out / 'findings.json'}")
+        terminal.summary(result, policy, as_of, out / "findings.json")
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -122,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", type=_date, default=None, help="校验基准日 YYYY-MM-DD（默认取政策配置的申报日期）")
     v.add_argument("--out", default="zhicheng-out", help="输出文件夹（默认 zhicheng-out）")
     v.add_argument("--quiet", "-q", action="store_true", help="不打印摘要")
+    v.add_argument("--jobs", "-j", type=_jobs, default=default_jobs(),
+                   help=f"并行的工作进程数（默认 {default_jobs()}，即CPU核数；0 表示在本进程内运行，不隔离）")
+    v.add_argument("--resume", action="store_true", help="接着上次中断的批次继续：跳过输出文件夹日志中已校验过的文件")
     v.set_defaults(func=cmd_validate)
 
     pp = sub.add_parser("policy", help="查看政策配置")
