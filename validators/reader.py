@@ -199,19 +199,13 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def formula_cells(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
-    """(Excel row, 0-based column, formula) of cells with a formula and no cached value; [] costs one inflate."""
+    """(Excel row, 0-based column, formula) of cells with a formula and no cached value (one inflate and a few
+    substring searches when there is no formula at all)."""
     try:
-        with zf.open(part) as fh:
-            tail, found = b"", False
-            while chunk := fh.read(1 << 18):
-                if F_TAG.search(tail + chunk):
-                    found = True
-                    break
-                tail = chunk[-64:]
-        if not found:
-            return []
-        xml = zf.read(part)
+        xml = zf.read(part)  # bounded: check_zip has limited every member's size
     except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
+        return []
+    if not (b"<f" in xml or b":f" in xml) or not F_TAG.search(xml):  # substring tests first: 2-3x faster
         return []
     out = []
     for m in CELL.finditer(xml):
@@ -578,7 +572,7 @@ def read_workbook(src: Source) -> Workbook:
             if table is None or table.kind is None:  # no kind: not one of the tables this tool checks
                 skipped.append(name)
                 continue
-            if name in parts:
+            if name in parts and _has_blanks(table):  # only empty cells can be formulas without values
                 table.formulas = _table_formulas(table, formula_cells(zf, parts[name]))
             tables.append(table)
     finally:
@@ -586,6 +580,20 @@ def read_workbook(src: Source) -> Workbook:
         if zf:
             zf.close()
     return Workbook(fmt, tables, list(wb.sheet_names), skipped)
+
+
+FREE_TEXT = ("remarks",)  # an empty 备注 says nothing; it alone does not call for a formula scan
+
+
+def _has_blanks(table: Table) -> bool:
+    if not table.rows:
+        return True
+    skip = [j for j, c in enumerate(table.columns) if c.field in FREE_TEXT]
+    for row in table.values:
+        n = row.count("") + row.count(None)  # C-level counts: cheap on wide tables
+        if n and n > sum(1 for j in skip if row[j] == "" or row[j] is None):
+            return True
+    return False
 
 
 def _table_formulas(table: Table, cells: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
