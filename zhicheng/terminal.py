@@ -64,11 +64,15 @@ def summary(result, policy, as_of, out_file) -> None:
         t = Table(box=box.SIMPLE, title="需要退回修改的文件")
         t.add_column("文件", overflow="fold")
         t.add_column("状态", no_wrap=True)
-        t.add_column("第一个错误", overflow="ellipsis", no_wrap=True)
+        t.add_column("第一个错误", overflow="fold")
         for r in sorted(bad, key=lambda r: (r.status != "unreadable", r.file))[:SHOW_FILES]:
             f = first.get(r.file)
-            t.add_row(r.file, STATUS_LABELS[r.status], f"{f.code} {f.message}"[:80] if f else "")
+            t.add_row(r.file, STATUS_LABELS[r.status], _short(f"{f.code} {f.message}") if f else "")
         console.print(t)
         if len(bad) > SHOW_FILES:
             console.print(f"……另有 {len(bad) - SHOW_FILES} 个文件，见 {out_file}")
     console.print(f"结果已写入 {out_file}")
+
+
+def _short(text: str, width: int = 36) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"

@@ -55,6 +55,8 @@ def dup_across_files(df, ctx):
     sub = df[df["id_number"].notna()]
     for kind, part in sub.groupby("kind", sort=False):
         cols = [c for c in _key_cols(kind) if c in part]
+        files = part.groupby(cols, sort=False, dropna=False)["_file"].transform("nunique")
+        part = part[files > 1]  # only people in two files or more: the loop below stays small on big runs
         for _, group in part.groupby(cols, sort=False, dropna=False):
             files = group["_file"].unique()
             if len(files) < 2:
