@@ -9,6 +9,9 @@ Every finished file becomes one line of the journal (``OUT/journal.jsonl``): its
 as-of date, tool fingerprint), report, findings, tables and the rows run-scope rules need.  The result of a run is
 always assembled from the journal, whether the lines were written now or by an interrupted run (``resume``), so
 both give the same findings; cross-file rules then run in this process over the journal's rows.
+
+Workers start from a fork server (spawn where there is none), so a script that calls ``validate_paths(jobs=N)``
+needs the usual ``if __name__ == "__main__":`` guard of multiprocessing.
 """
 
 from __future__ import annotations
