@@ -283,6 +283,14 @@ def test_zip_archive_members_are_read_in_place(tmp_path):
                                                                     "报送材料.zip/单位二/表.xlsx"}
 
 
+def test_output_folder_inside_the_input_is_not_read(tmp_path):
+    hostile.roster(tmp_path / "a.xlsx")
+    out = tmp_path / "结果"
+    hostile.roster(out / "annotated" / "a.xlsx")  # what an earlier run left there
+    res = validate(tmp_path, out=out)
+    assert [r.file for r in res.reports] == ["a.xlsx"]
+
+
 def test_bad_archives_are_reported_as_files(tmp_path):
     (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04" + bytes(100))
     with zipfile.ZipFile(tmp_path / "empty.zip", "w") as z:

@@ -129,15 +129,17 @@ def expand_archive(path: Path, display: str, zf: zipfile.ZipFile) -> list[tuple[
     return out
 
 
-def collect(paths: list[str | Path]) -> list[tuple[Path | Member, str]]:
+def collect(paths: list[str | Path], exclude: Path | None = None) -> list[tuple[Path | Member, str]]:
     """Files under the given paths (folders recursively, .zip archives member by member), each with the name shown
-    in reports."""
+    in reports.  Files inside ``exclude`` (the output folder, when it lies in an input folder) are left out."""
     items: list[tuple[Path | Member, str]] = []
+    skip = Path(exclude).resolve() if exclude is not None else None
     for p in map(Path, paths):
         if p.is_dir():
             files = [(f, f.relative_to(p).as_posix()) for f in sorted(p.rglob("*"))
                      if f.is_file() and f.suffix.lower() in WORKBOOK_SUFFIXES + ARCHIVE_SUFFIXES
-                     and not f.name.startswith(("~$", "."))]
+                     and not f.name.startswith(("~$", "."))
+                     and not (skip and f.resolve().is_relative_to(skip))]
         elif p.is_file():
             files = [(p, p.name)]
         else:

@@ -73,12 +73,12 @@ def cmd_validate(args) -> int:
         print(f"错误：{e}", file=sys.stderr)
         return EXIT_FAILED
     as_of = policy.as_of(args.as_of)
+    out = Path(args.out)
     try:
-        items = engine.collect(args.paths)
+        items = engine.collect(args.paths, exclude=out)
     except FileNotFoundError as e:
         print(f"错误：找不到文件或文件夹 {e}", file=sys.stderr)
         return EXIT_FAILED
-    out = Path(args.out)
     with terminal.progress(len(items), args.quiet) as advance:
         result = engine.validate_paths(args.paths, policy, as_of, progress=advance, jobs=args.jobs, out=out,
                                        resume=args.resume)
