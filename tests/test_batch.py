@@ -213,11 +213,13 @@ def test_memory_limit_applies_to_workers(tmp_path):
 def test_timeout_is_a_finding(tmp_path):
     fifo = tmp_path / "stalled.xlsx"
     os.mkfifo(fifo)  # reading blocks forever, like a file on a share that stopped answering
-    good = hostile.roster(tmp_path / "good.xlsx")
-    items = [(fifo, "stalled.xlsx"), (good, "good.xlsx")]
-    res = batch.run(items, policy.load("national"), AS_OF, jobs=2, timeout=3)
+    items = [(hostile.quick_roster(tmp_path / f"g{i}.xlsx", 2, 10 * i + 1), f"g{i}.xlsx") for i in range(8)]
+    items.insert(4, (fifo, "stalled.xlsx"))  # chunks of 3: the stalled file is the second of the second chunk
+    t = time.perf_counter()
+    res = batch.run(items, policy.load("national"), AS_OF, jobs=1, chunk_size=3, timeout=5)
+    assert time.perf_counter() - t < 9.5  # the file being read when time ran out is not waited for twice
     status = {r.file: r.status for r in res.reports}
-    assert status == {"stalled.xlsx": "unreadable", "good.xlsx": "ok"}
+    assert status == {**{f"g{i}.xlsx": "ok" for i in range(8)}, "stalled.xlsx": "unreadable"}
     assert [f.code for f in res.findings] == ["STR005"] and "超时" in res.findings[0].message
 
 

@@ -232,11 +232,12 @@ class Worker:
         child.close()
         self.task: Task | None = None
         self.task_id = 0
+        self.current = 0  # the file of the task being read (len(items): the checks)
         self.deadline = 0.0
         self.log_mark = 0
 
     def give(self, task: Task, task_id: int, timeout: float):
-        self.task, self.task_id = task, task_id
+        self.task, self.task_id, self.current = task, task_id, 0
         self.deadline = time.monotonic() + timeout
         self.log_mark = self.log.stat().st_size if self.log.exists() else 0
         self.conn.send((task_id, task.items))
@@ -353,12 +354,18 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
         journal.close()
 
 
-def _fail(task: Task, reason: str, key: dict, finished, queue: deque | None):
-    """A chunk failed: re-run its files one by one; a file that fails alone gets STR005."""
-    if len(task.items) > 1 and queue is not None:
-        queue.extendleft(Task([it], True) for it in reversed(task.items))
+def _fail(task: Task, reason: str, key: dict, finished, queue: deque | None, culprit: int | None = None):
+    """A chunk failed: re-run its files one by one; a file that fails alone gets STR005.  A ``culprit`` (the file
+    a worker was reading when it hung) gets STR005 at once instead of a second wait."""
+    rest = task.items
+    if culprit is not None and len(rest) > 1:
+        src, d = rest[culprit]
+        finished([failure_line(d, src, reason, key)], [d])
+        rest = rest[:culprit] + rest[culprit + 1:]
+    if len(rest) > 1 and queue is not None:
+        queue.extendleft(Task([it], True) for it in reversed(rest))
         return
-    for src, d in task.items:
+    for src, d in rest:
         finished([failure_line(d, src, reason, key)], [d])
 
 
@@ -403,14 +410,14 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
             wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=min(wait_for, 1.0))
             for w in busy:
-                reason, kill = None, True
+                reason, kill, culprit = None, True, None
                 try:
                     while w.task and w.conn.poll():
                         kind, task_id, payload = w.conn.recv()
                         if task_id != w.task_id:
                             continue
                         if kind == "file":
-                            n = len(w.task.items)
+                            n, w.current = len(w.task.items), payload
                             w.deadline = time.monotonic() + timeout + (CHECK_SECONDS * n if payload >= n else 0)
                         elif kind == "done":
                             task, w.task = w.task, None
@@ -427,12 +434,13 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                         reason = w.crash_reason()
                     elif time.monotonic() > w.deadline:
                         reason = f"处理超时（超过{timeout:g}秒），已终止"
+                        culprit = w.current if w.current < len(w.task.items) else None
                 if w.task and reason:
                     task, w.task = w.task, None
                     if kill:
                         w.stop(kill=True)
                         workers.remove(w)
-                    _fail(task, reason, key, finished, queue)
+                    _fail(task, reason, key, finished, queue, culprit)
     finally:
         for w in workers:
             w.stop(kill=bool(w.task))
