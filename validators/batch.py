@@ -237,6 +237,8 @@ class Worker:
         self.log_mark = 0
 
     def give(self, task: Task, task_id: int, timeout: float):
+        if not self.proc.is_alive():  # died while idle (e.g. the system's OOM killer): not this task's fault
+            raise OSError("worker gone")
         self.task, self.task_id, self.current = task, task_id, 0
         self.deadline = time.monotonic() + timeout
         self.log_mark = self.log.stat().st_size if self.log.exists() else 0
