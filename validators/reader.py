@@ -329,6 +329,8 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
         rows.append(r + 1)
         values.append(vals)
     kind = classify({c.field for c in cols}, meta.get("title", "") + sheet)
+    if kind is None:
+        return None
     return Table(sheet, kind, (top + 1, header_end + 1), cols, rows, values, meta, unknown)
 
 
@@ -392,8 +394,8 @@ def classify(fields: set[str], title: str) -> str | None:
             score[kind] += 3
             break
     kind, best = max(score.items(), key=lambda kv: kv[1])
-    if best <= 0:
-        return None
+    if best <= 0:  # a plain list of people: read it as a roster
+        return "applicant_roster" if base & {"name", "id_number"} else None
     return kind
 
 

@@ -52,6 +52,8 @@ def dup_across_files(df, ctx):
 
     如何修改：与相关单位核实此人由哪个单位申报，撤回另一份中的重复行。
     """
+    if "id_number" not in df:
+        return
     sub = df[df["id_number"].notna()]
     for kind, part in sub.groupby("kind", sort=False):
         cols = [c for c in _key_cols(kind) if c in part]
