@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------------------------------------------
 # Allowed values (enumerations).  Each maps a canonical value to its accepted spellings.
@@ -28,12 +29,12 @@ class Enum:
         return list(self.values)
 
     def lookup(self) -> dict[str, str]:
-        table: dict[str, str] = {}
-        for canon, syns in self.values.items():
-            for s in (canon, *syns):
-                table[squeeze(s).lower()] = canon
-        return table
+        """Accepted spelling (squeezed, lower-case) -> canonical value; built once per enumeration."""
+        return _LOOKUPS.get(self.name) or _LOOKUPS.setdefault(self.name, {
+            squeeze(s).lower(): canon for canon, syns in self.values.items() for s in (canon, *syns)})
 
+
+_LOOKUPS: dict[str, dict[str, str]] = {}
 
 ENUMS: dict[str, Enum] = {
     e.name: e
@@ -433,6 +434,7 @@ def _lookup(key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def match_header(text: object, parent: object = None) -> str | None:
     """Map one header cell (and the parent header above it, for two-level headers) to a canonical field."""
     key = header_key(text) if text not in (None, "") else ""
