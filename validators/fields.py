@@ -418,6 +418,7 @@ _SYNONYMS: dict[str, str] = {}
 for _fld in FIELDS.values():
     for _s in (_fld.label, *_fld.synonyms):
         _SYNONYMS.setdefault(header_key(_s), _fld.name)
+_LONG_SYNONYMS = sorted((k for k in _SYNONYMS if len(k) >= 4), key=len, reverse=True)
 _PARENT_OF: dict[str, str] = {header_key(p): g for g, ps in PARENT_GROUPS.items() for p in ps}
 _CHILD: dict[str, dict[str, str]] = {g: {header_key(k): v for k, v in m.items()} for g, m in CHILD_FIELDS.items()}
 
@@ -431,7 +432,9 @@ def _lookup(key: str) -> str | None:
         m = pattern.match(key)
         if m:
             return f"{base}@{m.group('year')}"
-    return None
+    # a longer header that contains a distinctive synonym: "申报人身份证号码（18位）", "现工作单位全称"
+    best = max((s for s in _LONG_SYNONYMS if s in key and len(key) <= len(s) + 4), key=len, default=None)
+    return _SYNONYMS[best] if best else None
 
 
 @lru_cache(maxsize=4096)
