@@ -73,7 +73,7 @@ def sha256(path: Path) -> str:
 
 
 def run_fields() -> list[str]:
-    """Fields that run-scope rules read, kept for the whole run."""
+    """Fields that run-scope rules read, kept for the whole run ("base@*" keeps every year field of a base)."""
     out: dict[str, None] = {}
     for r in RULES.values():
         if r.scope == "run":
@@ -250,7 +250,8 @@ def check_frames(frames: dict[str, list[pd.DataFrame]], ctx: Context, reports: l
             findings.append(hit_finding(code, Hit(idx, col, {"allowed": allowed}), df, ctx))
         t = typed(df)
         findings.extend(run_rules(kind, t, ctx, "rows"))
-        c = t[[x for x in ("_t", "_row", *keep) if x in t]].copy()
+        years = [x for x in t.columns if "@" in x and f"{x.split('@')[0]}@*" in keep]  # e.g. "ce_hours@*"
+        c = t[[x for x in ("_t", "_row", *keep, *years) if x in t]].copy()
         c["kind"] = kind
         cross.append(c)
     cross_df = pd.concat(cross, ignore_index=True) if cross else None
