@@ -11,6 +11,7 @@ from zhicheng.validators.policy import load
 from zhicheng.validators.rules.discipline import add_months, bar_end, bar_months, dates_in_text
 
 ID1 = ident(1980, 6, 12, 1, True)
+D_ZJ = dt.date(2024, 5, 30)
 
 
 def check(record, policy="national", as_of=dt.date(2023, 8, 30)):
@@ -157,8 +158,15 @@ def test_chifeng_blacklist_five_years():
 def test_undated_record_warns_and_clean_statements_pass():
     got = check({"integrity_record": "曾有考试违纪"}, "zhenjiang-2024", as_of=dt.date(2024, 5, 30))
     assert [(f.code, f.severity) for f in got] == [("DSC005", "warning")]
-    for clean in ("无", "无不良记录", "良好", "未发现弄虚作假行为", "无考试违纪记录"):
+    for clean in ("无", "无不良记录", "良好", "未发现弄虚作假行为", "无考试违纪记录", "经查无弄虚作假行为",
+                  "经审核，未发现考试违纪违规情况"):
         assert check({"integrity_record": clean}, "zhenjiang-2024") == [], clean
+
+
+def test_negated_and_affirmed_in_one_text():
+    got = check({"integrity_record": "经查无学术不端，但2023年3月认定申报中弄虚作假"}, "zhenjiang-2024",
+                as_of=D_ZJ)
+    assert [(f.code, f.severity) for f in got] == [("DSC004", "error")]
 
 
 def test_exam_misconduct_dated_kaili_bar_national_human_check():

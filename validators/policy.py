@@ -220,6 +220,7 @@ def _validate_discipline(p: Policy) -> None:
 def _validate_integrity(p: Policy) -> None:
     p.get("integrity.clause", "", str)
     _pattern(p, "integrity.clean_pattern")
+    _pattern(p, "integrity.negation_pattern")
     for name, k in p.get("integrity.kinds", {}, dict).items():
         key = f"integrity.kinds.{name}"
         if not isinstance(k, dict):

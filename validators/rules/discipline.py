@@ -254,8 +254,13 @@ def integrity_kinds(policy, text: str) -> list[tuple[str, dict]]:
     t = text.strip()
     if not t or re.search(str(policy.get("integrity.clean_pattern", "(?!)")), t):
         return []
+    negated = re.compile(f"(?:{policy.get('integrity.negation_pattern', '(?!)')})$")
+
+    def said(word: str) -> bool:  # the keyword occurs at least once without a negation just before it
+        return any(not negated.search(t[max(0, m.start() - 6):m.start()]) for m in re.finditer(re.escape(word), t))
+
     return [(name, k) for name, k in policy.get("integrity.kinds", {}, dict).items()
-            if any(w in t for w in k.get("keywords", []))]
+            if any(said(w) for w in k.get("keywords", []))]
 
 
 def _record_date(df, idx, text: str):

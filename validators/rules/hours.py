@@ -118,7 +118,7 @@ def year_entries(df: pd.DataFrame) -> Iterator[YearHours]:
         tcol = "ce_total_hours" if "ce_total_hours" in df else "ce_hours" if "ce_hours" in df else None
         for idx in df.index:
             y = _num(df.at[idx, "ce_year"])
-            if y is None or not y.is_integer():
+            if y is None or not y.is_integer() or not 1990 <= y <= 2100:
                 continue
             yield _record(df, idx, int(y), tcol, "ce_prof_hours", "ce_public_hours")
     years = sorted({field_year(c) for c in df.columns if field_year(c) is not None
