@@ -183,3 +183,18 @@ def test_exam_misconduct_dated_kaili_bar_national_human_check():
 def test_clean_rows_no_findings(policy):
     assert check({"has_sanction": "否", "integrity_record": "无不良记录"}, policy) == []
     assert check(sanction("党纪", "警告", "2015-04-20"), policy) == []
+
+
+def test_end_date_on_form():
+    # no type: the form's own end date decides, as a warning
+    got = check({"has_sanction": "是", "sanction_kind": "政务", "sanction_type": "记过",
+                 "sanction_end_date": "2024-03-27"})
+    assert ("DSC006", "warning") in [(f.code, f.severity) for f in got]
+    assert check({"has_sanction": "否", "sanction_end_date": "2022-03-27"}) == []
+    # the form's end date disagrees with the computed period
+    rec = sanction("党纪", "警告", "2021-06-15")
+    got = check({**rec, "sanction_end_date": "2021-12-15"})
+    assert [(f.code, f.severity) for f in got] == [("CON004", "warning")]
+    assert "2022-06-15" in got[0].message
+    assert check({**rec, "sanction_end_date": "2022-06-14"}) == []
+    assert check({**rec, "sanction_end_date": "2022.06"}) == []

@@ -181,3 +181,14 @@ def test_roster_matches_registration(tmp_path):
 @pytest.mark.parametrize("policy", ["national", "kaili-2023", "wenzhou-2019", "zhenjiang-2024"])
 def test_clean_hours_no_findings(policy):
     assert check({"unit": "凯里市第一人民医院", "ce_hours@2021": 96, "ce_hours@2022": 100}, policy) == []
+
+
+def test_industry_and_general_public_hours_add_up():
+    wz, y = "wenzhou-2019", dt.date(2019, 8, 31)
+    rec = {"ce_year": 2018, "ce_public_hours": 10, "ce_public_industry_hours": 10, "ce_prof_hours": 70,
+           "ce_total_hours": 90}
+    assert check(rec, wz, kind="ce_hours", as_of=y) == []
+    got = check({**rec, "ce_public_industry_hours": 5, "ce_prof_hours": 75}, wz, kind="ce_hours", as_of=y)
+    assert [f.code for f in got] == ["HRS003"] and "公需科目15学时" in got[0].message
+    got = check({**rec, "ce_total_hours": 95}, wz, kind="ce_hours", as_of=y)
+    assert [f.code for f in got] == ["CON001"]

@@ -316,6 +316,9 @@ FIELDS: dict[str, Field] = {
            width=11),
         _f("publicity_result", "公示结果", synonyms=["公示情况", "有无异议"], width=10),
         _f("remarks", "备注", synonyms=["说明"], width=14),
+        # issue3a: 温州 counts 行业公需 + 一般公需 together (一般公需 is read as ce_public_hours)
+        _f("ce_public_industry_hours", "行业公需科目学时", "number", ["行业公需", "行业公需学时", "行业公需课学时",
+                                                              "行业公需科目"], width=8),
     ]
 }
 

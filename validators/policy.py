@@ -228,8 +228,9 @@ def _validate_integrity(p: Policy) -> None:
         kw = k.get("keywords")
         if not (isinstance(kw, list) and kw and all(isinstance(x, str) and x for x in kw)):
             raise _bad(p, f"{key}.keywords", "非空的文本列表", kw)
-        if not isinstance(k.get("label", ""), str):
-            raise _bad(p, f"{key}.label", "文本", k.get("label"))
+        for s in ("label", "clause"):
+            if not isinstance(k.get(s, ""), str):
+                raise _bad(p, f"{key}.{s}", "文本", k.get(s))
         if "months" in k:
             _number(p, f"{key}.months", k["months"], integer=True)
         if k.get("count_from", "date") not in ("date", "next_year"):

@@ -310,7 +310,7 @@ def integrity_bar(df, ctx):
                      else f"自{written(ts, prec)}认定起{years}内不得申报")
         note = "" if certain else (f"；认定日期只写到{'年' if prec == 'Y' else '月'}，按{span[0].isoformat()}起算，"
                                    "是否届满取决于具体日期，请核对认定文件")
-        cite = ctx.policy.cite(ctx.policy.get("integrity.clause", ""))
+        cite = ctx.policy.cite(k.get("clause") or ctx.policy.get("integrity.clause", ""))
         yield Hit(idx, "integrity_record", {"label": k.get("label", name), "rule_text": rule_text,
                                             "end": end.isoformat(), "on_label": on_label, "on": on.isoformat(),
                                             "cite": cite, "note": note}, "error" if certain else "warning")
@@ -343,6 +343,73 @@ def integrity_undated(df, ctx):
         if dated and len(open_kinds) < len(kinds):
             continue  # a dated record with a period: DSC004 judges it
         label = "、".join(dict.fromkeys(k.get("label", n) for n, k in kinds))
+        clause = next((k["clause"] for _, k in kinds if k.get("clause")), ctx.policy.get("integrity.clause", ""))
         why = "但没有写明认定日期" if not dated else f"{ctx.policy.short}未规定此类记录的限制期"
         yield Hit(idx, "integrity_record", {"label": label, "why": why,
-                                            "cite": ctx.policy.cite(ctx.policy.get("integrity.clause", ""))})
+                                            "cite": ctx.policy.cite(clause)})
+
+
+@rule("DSC006", "sanction-end-on-form", "discipline", "warning",
+      "表上写明影响期截止日{end}，{on_label}{on}仍在影响期内，请核实是否可以申报", kinds=ALL,
+      fields=("sanction_end_date",))
+def sanction_end_on_form(df, ctx):
+    """
+    检查内容：表上填写了“影响期截止日”（影响期满时间），且校验基准日（申报日）早于该日期，而按处分种类与日期无法计算影响期（处分种类或日期未填，或所用政策未规定该处分的期限）。按处分种类能够计算的，由 DSC001 判断。
+
+    依据：受处分期间不得申报职称评审（人社部令第40号；凯里2023 三(三)）。
+
+    不合格示例：处分种类空白，影响期截止日 2024-06-30，2024年5月申报。
+
+    合格示例：影响期截止日 2023-06-30，2024年申报。
+
+    如何修改：影响期未满的，本年度不得申报；截止日录错的，按处分决定书改正，并补填处分种类与日期。
+    """
+    on, on_label = check_date(ctx)
+    for idx in df.index[df["sanction_end_date"].notna()]:
+        if "sanction_kind" in df and df.at[idx, "sanction_kind"] == "无":
+            continue
+        typ = df.at[idx, "sanction_type"] if "sanction_type" in df else None
+        kind = df.at[idx, "sanction_kind"] if "sanction_kind" in df else None
+        dated = "sanction_date" in df and pd.notna(df.at[idx, "sanction_date"])
+        if isinstance(typ, str) and dated and bar_months(ctx.policy, kind if isinstance(kind, str) else None,
+                                                         typ) is not None:
+            continue  # DSC001 computes the bar itself
+        first, _ = date_span(df.at[idx, "sanction_end_date"], df.at[idx, "sanction_end_date__prec"])
+        if on < first:
+            yield Hit(idx, "sanction_end_date", {"end": written(df.at[idx, "sanction_end_date"],
+                                                                df.at[idx, "sanction_end_date__prec"]),
+                                                 "on_label": on_label, "on": on.isoformat()})
+
+
+@rule("CON004", "sanction-end-vs-period", "consistency", "warning",
+      "影响期截止日“{value}”与按{kind}{type}影响期{months}个月计算的{end}不一致（{cite}），请核对", kinds=ALL,
+      fields=("sanction_type", "sanction_date", "sanction_end_date"))
+def sanction_end_vs_period(df, ctx):
+    """
+    检查内容：表上填写的“影响期截止日”与按处分决定日期加上政策配置的影响期（月数，日历月相加、月末对齐）算出的日期不一致。只在处分类别明确、日期能确定不一致时提示。
+
+    依据：凯里2023 三(三)；中国共产党纪律处分条例；公职人员政务处分法 第八条（各处分的影响期月数见政策配置）。
+
+    不合格示例：党纪警告，处分决定日期 2023-06-15，影响期截止日 2023-12-15（应为 2024-06-15）。
+
+    合格示例：党纪警告，处分决定日期 2023-06-15，影响期截止日 2024-06-15（或 2024-06-14）。
+
+    如何修改：按处分决定书核对处分种类、日期和影响期截止日，改正录错的一项。
+    """
+    ok = df["sanction_type"].notna() & df["sanction_date"].notna() & df["sanction_end_date"].notna()
+    for idx in df.index[ok]:
+        kind = df.at[idx, "sanction_kind"] if "sanction_kind" in df else None
+        if not isinstance(kind, str) or kind not in KIND_KEYS:
+            continue
+        typ = str(df.at[idx, "sanction_type"])
+        got = _bar(ctx.policy, KIND_KEYS[kind], typ)
+        if got is None or got[0] <= 0:
+            continue
+        start = date_span(df.at[idx, "sanction_date"], df.at[idx, "sanction_date__prec"])
+        lo, hi = add_months(start[0], got[0]) - dt.timedelta(days=1), add_months(start[1], got[0])
+        form = date_span(df.at[idx, "sanction_end_date"], df.at[idx, "sanction_end_date__prec"])
+        if form[1] < lo or form[0] > hi:  # the day before the end counts too ("至2024年6月14日")
+            yield Hit(idx, "sanction_end_date", {"kind": kind, "type": typ, "months": got[0],
+                                                 "end": add_months(start[0], got[0]).isoformat(),
+                                                 "cite": ctx.policy.cite(ctx.policy.get(
+                                                     f"discipline.clauses.{KIND_KEYS[kind]}", ""))})

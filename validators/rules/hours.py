@@ -120,7 +120,7 @@ def year_entries(df: pd.DataFrame) -> Iterator[YearHours]:
             y = _num(df.at[idx, "ce_year"])
             if y is None or not y.is_integer() or not 1990 <= y <= 2100:
                 continue
-            yield _record(df, idx, int(y), tcol, "ce_prof_hours", "ce_public_hours")
+            yield _record(df, idx, int(y), tcol, "ce_prof_hours", "ce_public_hours", "ce_public_industry_hours")
     years = sorted({field_year(c) for c in df.columns if field_year(c) is not None
                     and c.split("@")[0] in ("ce_hours", "ce_prof_hours", "ce_public_hours")})
     for y in years:
@@ -128,11 +128,13 @@ def year_entries(df: pd.DataFrame) -> Iterator[YearHours]:
             yield _record(df, idx, y, f"ce_hours@{y}", f"ce_prof_hours@{y}", f"ce_public_hours@{y}")
 
 
-def _record(df, idx, year, tcol, pcol, ucol) -> YearHours:
+def _record(df, idx, year, tcol, pcol, ucol, icol=None) -> YearHours:
     def get(c):
         return _num(df.at[idx, c]) if c and c in df else None
 
-    total, prof, public = get(tcol), get(pcol), get(ucol)
+    total, prof, public, industry = get(tcol), get(pcol), get(ucol), get(icol)
+    if industry is not None:  # 行业公需 + 一般公需
+        public, ucol = (public or 0.0) + industry, (ucol if public is not None else icol)
     given = total is not None
     if total is None and prof is not None and public is not None:
         total = prof + public
