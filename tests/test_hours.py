@@ -70,7 +70,7 @@ def test_grassroots_flag_and_unknown_grassroots():
     # a township unit and no flag: the verdict depends on it, so a warning that says why
     got = check({"unit": "凯里市炉山镇卫生院", "ce_hours@2023": 50}, "kaili-2023")
     assert [(f.code, f.severity) for f in got] == [("HRS001", "warning")]
-    assert "45学时" in got[0].message
+    assert "如在基层工作，要求为45学时" in got[0].message
     # below even the grassroots minimum: an error whatever the unit
     got = check({"unit": "凯里市炉山镇卫生院", "ce_hours@2023": 40}, "kaili-2023")
     assert [(f.code, f.severity) for f in got] == [("HRS001", "error")]
@@ -89,6 +89,7 @@ def test_kaili_2019_by_level_held_that_year():
     # level unknown: below 72 but not below 32 is only a warning
     got = check({"unit": "凯里市第一人民医院", "ce_hours@2019": 50}, "kaili-2023")
     assert [(f.code, f.severity) for f in got] == [("HRS001", "warning")]
+    assert "如当年所持职称为初级，要求为32学时" in got[0].message
 
 
 def test_kaili_2020_is_60():

@@ -214,11 +214,24 @@ def _checked(df, policy, as_of) -> Iterator[tuple[YearHours, list[HoursRequireme
         if levels != [None]:
             levels = held_levels(df, yh.index, yh.year) or levels
         grass, priv = exemption(df, yh.index, policy)
-        reqs = [required_hours(policy, yh.year, lv, g, p)
-                for lv in levels for g in ([grass] if grass is not None else [False, True])
-                for p in ([priv] if priv is not None else [False, True])]
+        combos = [(lv, g, p) for lv in levels for g in ([grass] if grass is not None else [False, True])
+                  for p in ([priv] if priv is not None else [False, True])]
+        reqs = [required_hours(policy, yh.year, lv, g, p) for lv, g, p in combos]
         if reqs[0].applies:
-            yield yh, reqs
+            yield yh, reqs, combos
+
+
+def _why_lower(combo, strict_combo) -> str:
+    """What about a row would make the lower minimum apply (for a warning's message)."""
+    lv, g, p = combo
+    parts = []
+    if lv is not None and lv != strict_combo[0]:
+        parts.append(f"当年所持职称为{'初级' if lv in (*JUNIOR, '初级') else lv}")
+    if g:
+        parts.append("在基层工作")
+    if p:
+        parts.append("在民营经济组织工作")
+    return "或".join(parts) or "情况不同"
 
 
 def _n(x: float) -> str:
@@ -246,19 +259,20 @@ def annual_minimum(df, ctx):
 
     如何修改：核对继续教育学时登记（审验）记录，按实填写；确实不足的，补足学时后再申报。
     """
-    for yh, reqs in _checked(df, ctx.policy, ctx.as_of):
+    for yh, reqs, combos in _checked(df, ctx.policy, ctx.as_of):
         if yh.total is None or yh.total_field is None:
             continue
         lo = min(r.total for r in reqs)
         hi = max(r.total for r in reqs)
         if yh.total >= hi:
             continue
-        strict = next(r for r in reqs if r.total == hi)
+        i_hi = next(i for i, r in enumerate(reqs) if r.total == hi)
+        strict = reqs[i_hi]
         sev = strict.severity if yh.total < lo else "warning"
         note = ""
         if yh.total >= lo:
-            easy = next(r for r in reqs if r.total == lo)
-            note = (f"；如当年所持职称为初级、或在基层或民营经济组织工作，要求为{_n(easy.total)}学时，"
+            i_lo = next(i for i, r in enumerate(reqs) if r.total == lo)
+            note = (f"；如{_why_lower(combos[i_lo], combos[i_hi])}，要求为{_n(lo)}学时，"
                     "表中无法确定，请人工核对")
         elif strict.severity == "warning":
             note = "；该年度的学时标准通知未列明，请人工核对"
@@ -280,7 +294,7 @@ def professional_minimum(df, ctx):
 
     如何修改：核对学时登记中专业科目的学时；确实不足的，补修专业科目。
     """
-    for yh, reqs in _checked(df, ctx.policy, ctx.as_of):
+    for yh, reqs, _ in _checked(df, ctx.policy, ctx.as_of):
         if yh.prof is None:
             continue
         mins = [r.prof for r in reqs if r.prof is not None]
@@ -311,7 +325,7 @@ def public_minimum(df, ctx):
 
     如何修改：核对学时登记中公需科目的学时；确实不足的，补修公需科目。
     """
-    for yh, reqs in _checked(df, ctx.policy, ctx.as_of):
+    for yh, reqs, _ in _checked(df, ctx.policy, ctx.as_of):
         if yh.public is None:
             continue
         mins = [r.public for r in reqs if r.public is not None]
