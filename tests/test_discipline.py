@@ -198,3 +198,25 @@ def test_end_date_on_form():
     assert "2022-06-15" in got[0].message
     assert check({**rec, "sanction_end_date": "2022-06-14"}) == []
     assert check({**rec, "sanction_end_date": "2022.06"}) == []
+
+
+def test_sanction_written_as_free_text(tmp_path):
+    from conftest import save_rows
+
+    path = save_rows(tmp_path / "s.xlsx", ["序号", "姓名", "身份证号码", "处分情况"],
+                     [[1, "张三", ID1, "2023年6月15日受党内警告处分"], [2, "李四", ident(1982, 3, 4, 2, False), "无"],
+                      [3, "王五", ident(1983, 3, 4, 3, True), "2021年4月受行政记过处分"]],
+                     title="职称申报人员受纪律处分情况审查表")
+    res = engine.validate_paths([path], load("national"), D_ZJ)
+    got = [(f.row, f.code, f.severity, f.column) for f in res.findings if f.code.startswith("DSC")]
+    assert got == [(3, "DSC001", "error", "处分情况")]
+    assert "党纪警告（2023-06-15）" in [f for f in res.findings if f.code == "DSC001"][0].message
+
+
+def test_parse_sanction_text():
+    from zhicheng.validators.rules.discipline import parse_sanction_text
+
+    assert parse_sanction_text("2022年5月受党内严重警告处分")[:2] == ("党纪", "严重警告")
+    assert parse_sanction_text("行政记大过（2020.3）")[:2] == ("政务", "记大过")
+    assert parse_sanction_text("无处分") == (None, None, None, None)
+    assert parse_sanction_text("未受过任何处分")[1] is None

@@ -194,3 +194,25 @@ def test_examples_publicity():
     assert hits(run_examples("haimen-2010"), "海门") == {(16, "PRC001", "error")}
     assert hits(run_examples("zhenjiang-2024"), "海门") == {(16, "PRC001", "error")}
     assert hits(run_examples("wenzhou-2019"), "温州") == {(15, "PRC001", "error")}
+
+
+def test_publicity_period_in_one_cell(tmp_path):
+    from conftest import save_rows
+
+    path = save_rows(tmp_path / "pass.xlsx", ["序号", "姓名", "身份证号码", "评审通过时间", "公示起止时间"],
+                     [[1, "张三", ID1, "2019-09-26", "2019.09.30-2019.10.08"],
+                      [2, "李四", ident(1988, 1, 2, 2, False), "2019-09-18", "2019年9月23日至27日"]],
+                     title="2019年度评审通过人员花名册")
+    res = engine.validate_paths([path], load("national"), D(2019, 10, 15))
+    got = [(f.row, f.code, f.column) for f in res.findings if f.code.startswith("PRC")]
+    assert got == [(3, "PRC001", "公示起止时间")]
+
+
+def test_parse_period_forms():
+    from zhicheng.validators.rules.procedure import parse_period
+
+    assert parse_period("2019.09.23-2019.09.27") == (D(2019, 9, 23), D(2019, 9, 27))
+    assert parse_period("2019年9月23日至27日") == (D(2019, 9, 23), D(2019, 9, 27))
+    assert parse_period("2019-09-23-2019-09-27") == (D(2019, 9, 23), D(2019, 9, 27))
+    assert parse_period("2019.12.30~2020.1.3") == (D(2019, 12, 30), D(2020, 1, 3))
+    assert parse_period("2019年9月") is None and parse_period("已公示") is None

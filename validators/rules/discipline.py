@@ -116,12 +116,51 @@ def _s(v) -> str:
 ALL = ("applicant_roster", "ce_hours", "review_roster", "sanction_review")
 
 
+# Sanctions written as free text ("2022年5月受党内警告处分") in 处分情况 / 处分种类 / 是否受过处分 cells.
+TYPE_WORDS = ("撤销党内职务", "留党察看", "开除党籍", "严重警告", "记大过", "记过", "降低岗位等级", "降级", "撤职", "开除",
+              "警告")
+KIND_WORDS = (("党纪", ("党内", "党纪", "党籍")), ("政务", ("政务", "行政", "政纪")), ("处分", ("事业单位", "人事处分")))
+_NO_SANCTION = re.compile(r"^(无|否|没有|未|不存在)")
+
+
+def parse_sanction_text(text: str):
+    """(kind, type, date, precision) read from free text; None where the text does not say."""
+    t = text.strip()
+    if not t or _NO_SANCTION.match(t):
+        return None, None, None, None
+    typ = next((w for w in TYPE_WORDS if w in t), None)
+    kind = next((k for k, words in KIND_WORDS if any(w in t for w in words)), None)
+    dates = dates_in_text(t)
+    ts, prec = dates[0] if dates else (None, None)
+    return kind, typ, ts, prec
+
+
+def row_sanction(df, idx, ctx):
+    """(kind, type, date, precision, field to report) of a row, from the sanction columns or their free text."""
+    def typed(f):
+        v = df.at[idx, f] if f in df else None
+        return None if v is None or (isinstance(v, float) and v != v) or v is pd.NaT else v
+
+    kind, typ = typed("sanction_kind"), typed("sanction_type")
+    ts, prec = typed("sanction_date"), (df.at[idx, "sanction_date__prec"] if "sanction_date" in df else None)
+    texts = [(f, _s(ctx.raw(idx, f))) for f in ("sanction_type", "has_sanction", "sanction_desc")
+             if f in df and (f == "sanction_desc" or typed(f) is None)]
+    for f, text in texts:
+        k2, t2, d2, p2 = parse_sanction_text(text)
+        kind, typ = kind or k2, typ or t2
+        if ts is None and d2 is not None:
+            ts, prec = d2, p2
+    where = "sanction_date" if "sanction_date" in df and typed("sanction_date") is not None else \
+        next((f for f, text in texts if parse_sanction_text(text)[1]), "sanction_type")
+    return (kind if kind in KIND_KEYS else None), typ, ts, prec, where
+
+
 @rule("DSC001", "sanction-bar", "discipline", "error",
       "{kind}{type}（{date}）影响期{months}个月，至{end}届满；{on_label}{on}仍在影响期内，不得申报（{cite}）{note}",
-      kinds=ALL, fields=("sanction_type", "sanction_date"))
+      kinds=ALL)
 def sanction_bar(df, ctx):
     """
-    检查内容：受党纪处分、政务处分或事业单位处分的，自处分决定之日起按政策配置的月数计算影响期（按日历月相加，月末对齐：2023-08-31 加6个月为2024-02-29），校验基准日（申报日）仍在影响期内的不得申报。处分日期只写到月的，从该月1日起算；结论取决于未写明的日子时只给警告并说明。处分类别未填、而该种类在党纪与政务中期限不同时，按较短者判为错误、较长者只给警告。
+    检查内容：受党纪处分、政务处分或事业单位处分的，自处分决定之日起按政策配置的月数计算影响期（按日历月相加，月末对齐：2023-08-31 加6个月为2024-02-29），校验基准日（申报日）仍在影响期内的不得申报。处分日期只写到月的，从该月1日起算；结论取决于未写明的日子时只给警告并说明。处分类别未填、而该种类在党纪与政务中期限不同时，按较短者判为错误、较长者只给警告。处分写成一段文字的（“处分情况”列写“2022年5月受党内警告处分”），从文字中读出类别、种类和日期。
 
     依据：凯里2023 三(三)：警告、严重警告、撤销党内职务、留党察看、开除党籍分别1年、1年6个月、3年、4年、5年内不得申报；记过、记大过、降低岗位等级或撤职、开除分别1年、1年6个月、2年、4年内不得申报。其他地区按国家规定：中国共产党纪律处分条例（撤销党内职务24个月等）、公职人员政务处分法 第八条（警告6、记过12、记大过18、降级和撤职24个月）、事业单位工作人员处分规定（人社部发〔2023〕58号）。
 
@@ -131,17 +170,18 @@ def sanction_bar(df, ctx):
 
     如何修改：影响期未满的，本年度不得申报，请撤回申报；处分日期或种类录错的，按处分决定书改正。
     """
+    if not any(f in df for f in ("sanction_type", "sanction_desc", "has_sanction")):
+        return
     on, on_label = check_date(ctx)
-    for idx in df.index[df["sanction_type"].notna() & df["sanction_date"].notna()]:
+    for idx in df.index:
         if "sanction_kind" in df and df.at[idx, "sanction_kind"] == "无":
             continue
-        typ = str(df.at[idx, "sanction_type"])
-        kind = df.at[idx, "sanction_kind"] if "sanction_kind" in df else None
-        kind = kind if isinstance(kind, str) else None
+        kind, typ, ts, prec, where = row_sanction(df, idx, ctx)
+        if typ is None or ts is None:
+            continue
         bars = [(k, b) for k in _kind_keys(kind) for b in [_bar(ctx.policy, k, typ)] if b is not None]
         if not bars:
             continue
-        ts, prec = df.at[idx, "sanction_date"], df.at[idx, "sanction_date__prec"]
         span = date_span(ts, prec)
         results = [(k, months, sev, *verdict(span, months, on)) for k, (months, sev) in bars if months > 0]
         barred = [r for r in results if r[3]]
@@ -159,10 +199,10 @@ def sanction_bar(df, ctx):
         elif sev == "warning":
             notes.append("；该处分在本通知中未列为不得申报情形，请人工核对")
         cite = ctx.policy.cite(ctx.policy.get(f"discipline.clauses.{k}", ""))
-        yield Hit(idx, "sanction_date", {"kind": KIND_CN[k] if kind else "", "type": typ,
-                                         "date": written(ts, prec), "months": months, "end": end.isoformat(),
-                                         "on_label": on_label, "on": on.isoformat(), "cite": cite,
-                                         "note": "".join(notes)}, sev)
+        yield Hit(idx, where, {"kind": KIND_CN[k] if kind else "", "type": typ,
+                               "date": written(ts, prec), "months": months, "end": end.isoformat(),
+                               "on_label": on_label, "on": on.isoformat(), "cite": cite,
+                               "note": "".join(notes)}, sev)
 
 
 @rule("DSC002", "sanction-details-missing", "discipline", "warning",

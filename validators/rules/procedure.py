@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from ..fields import squeeze
 from ..findings import Hit, rule
 from ..workdays import UnknownCalendarYear, weekdays, working_days
 from .discipline import date_span
@@ -28,21 +30,57 @@ def _cite(policy) -> str:
     return policy.cite(policy.get("procedure.publicity_clause", ""))
 
 
-def _day_rows(df):
-    """Rows whose 公示 start and end are both written to the day (a period known to the month cannot be counted)."""
-    if "publicity_start" not in df or "publicity_end" not in df:
-        return []
-    ok = (df["publicity_start"].notna() & df["publicity_end"].notna() & (df["publicity_start__prec"] == "D")
-          & (df["publicity_end__prec"] == "D"))
-    return [i for i in df.index[ok] if df.at[i, "publicity_end"] >= df.at[i, "publicity_start"]]
+_PART = re.compile(r"^(?:(\d{4})[.\-/年])?(?:(\d{1,2})[.\-/月])?(\d{1,2})日?$")
+_SEP = re.compile(r"(?:至|到|~|～|—+|－+|–|--)")
+
+
+def parse_period(text: str) -> tuple[dt.date, dt.date] | None:
+    """A 公示 period written in one cell: "2019.09.23-2019.09.27", "2019年9月23日至27日", "2019-09-23至2019-09-27"."""
+    t = squeeze(text)
+    parts = _SEP.split(t)
+    if len(parts) != 2 and t.count("-") == 1:
+        parts = t.split("-")
+    if len(parts) != 2:
+        m = re.fullmatch(r"(\d{4}[./]\d{1,2}[./]\d{1,2})-(.+)", t) or re.fullmatch(
+            r"(\d{4}-\d{1,2}-\d{1,2})-(.+)", t)
+        if not m:
+            return None
+        parts = [m.group(1), m.group(2)]
+    a, b = (_PART.match(x.strip()) for x in parts)
+    if not a or not b or not a.group(1) or not a.group(2):
+        return None
+    y, mo = int(a.group(1)), int(a.group(2))
+    try:
+        start = dt.date(y, mo, int(a.group(3)))
+        end = dt.date(int(b.group(1) or y), int(b.group(2) or mo), int(b.group(3)))
+    except ValueError:
+        return None
+    return (start, end) if start <= end else None
+
+
+def _periods(df, ctx):
+    """(row, start, end, field) for every 公示 period written to the day: two date columns, or one text cell.
+
+    A period known only to the month cannot be counted and is left alone.
+    """
+    if "publicity_start" in df and "publicity_end" in df:
+        ok = (df["publicity_start"].notna() & df["publicity_end"].notna() & (df["publicity_start__prec"] == "D")
+              & (df["publicity_end__prec"] == "D"))
+        for i in df.index[ok]:
+            if df.at[i, "publicity_end"] >= df.at[i, "publicity_start"]:
+                yield i, df.at[i, "publicity_start"].date(), df.at[i, "publicity_end"].date(), "publicity_end"
+    if "publicity_period" in df:
+        for i in df.index[df["publicity_period"].notna()]:
+            got = parse_period(str(df.at[i, "publicity_period"]))
+            if got:
+                yield i, got[0], got[1], "publicity_period"
 
 
 @rule("PRC001", "publicity-too-short", "procedure", "error",
-      "公示期{start}至{end}共{found}个{unit}，少于要求的{required}个{unit}（{cite}）", kinds=ALL,
-      fields=("publicity_start", "publicity_end"))
+      "公示期{start}至{end}共{found}个{unit}，少于要求的{required}个{unit}（{cite}）", kinds=ALL)
 def publicity_too_short(df, ctx):
     """
-    检查内容：公示开始日期到结束日期（首尾两天都计入）的天数是否达到政策配置的最低天数。按工作日计算时使用国家法定节假日和调休安排（chinese-calendar）：周末、法定假日不计，调休上班的周末计入。温州2019 为“一周以上”，按日历日计 7 天。
+    检查内容：公示开始日期到结束日期（首尾两天都计入；也可以是一格“公示起止时间”，如 2019.09.23-2019.09.27）的天数是否达到政策配置的最低天数。按工作日计算时使用国家法定节假日和调休安排（chinese-calendar）：周末、法定假日不计，调休上班的周末计入。温州2019 为“一周以上”，按日历日计 7 天。
 
     依据：镇江2024 五(一)、五(三)“公示时间不少于5个工作日”；赤峰2019 十一(四)3“公示期不少于5个工作日”；温州2019 一(三)“须在申报对象工作单位公示一周以上”；国家规定：职称评审管理暂行规定（人社部令第40号）公示期不少于5个工作日。
 
@@ -53,21 +91,19 @@ def publicity_too_short(df, ctx):
     如何修改：重新公示，公示期须达到规定天数；日期录错的，按公示记录改正。
     """
     need = int(ctx.policy.get("procedure.publicity_min", 5))
-    for idx in _day_rows(df):
-        start, end = df.at[idx, "publicity_start"].date(), df.at[idx, "publicity_end"].date()
+    for idx, start, end, fld in _periods(df, ctx):
         try:
             n = publicity_days(ctx.policy, start, end)
         except UnknownCalendarYear:
             continue  # PRC002
         if n < need:
-            yield Hit(idx, "publicity_end", {"start": start.isoformat(), "end": end.isoformat(), "found": n,
+            yield Hit(idx, fld, {"start": start.isoformat(), "end": end.isoformat(), "found": n,
                                              "required": need, "unit": _unit(ctx.policy), "cite": _cite(ctx.policy)})
 
 
 @rule("PRC002", "publicity-calendar-unknown", "procedure", "warning",
       "公示期{start}至{end}涉及{year}年，日历库尚未收录该年的法定节假日和调休安排，无法按工作日核对"
-      "（只按周一至周五计为{weekdays}天，要求{required}个工作日），请人工核对", kinds=ALL,
-      fields=("publicity_start", "publicity_end"))
+      "（只按周一至周五计为{weekdays}天，要求{required}个工作日），请人工核对", kinds=ALL)
 def publicity_calendar_unknown(df, ctx):
     """
     检查内容：公示期要按工作日计算，但所涉年份的法定节假日和调休安排尚未收录（chinese-calendar 按年更新，例如 2031 年），无法准确计算。此时不报错，提示人工核对。
@@ -83,12 +119,11 @@ def publicity_calendar_unknown(df, ctx):
     if ctx.policy.get("procedure.publicity_unit", "workdays") != "workdays":
         return
     need = int(ctx.policy.get("procedure.publicity_min", 5))
-    for idx in _day_rows(df):
-        start, end = df.at[idx, "publicity_start"].date(), df.at[idx, "publicity_end"].date()
+    for idx, start, end, fld in _periods(df, ctx):
         try:
             working_days(start, end)
         except UnknownCalendarYear as e:
-            yield Hit(idx, "publicity_end", {"start": start.isoformat(), "end": end.isoformat(), "year": e.year,
+            yield Hit(idx, fld, {"start": start.isoformat(), "end": end.isoformat(), "year": e.year,
                                              "weekdays": weekdays(start, end), "required": need})
 
 
