@@ -182,12 +182,17 @@ def test_examples_chifeng_hours_registration():
 
 
 def test_examples_zhenjiang_sanctions():
-    got = hits(run_examples("zhenjiang-2024"), "镇江")
-    assert got == {(6, "DSC001", "error"), (10, "DSC002", "warning"), (12, "DSC004", "error"),
-                   (14, "DSC005", "warning")}
-    # on the form's own review date (2024-03-20) the 政务记过 of row 8 is still running too; row 13 never is
-    got = hits(run_examples("zhenjiang-2024", D(2024, 3, 20)), "镇江")
-    assert (8, "DSC001", "error") in got and not any(r == 13 for r, _, _ in got)
+    # the form's 审查日期 2024-03-20 precedes the profile's date 2024-05-30: the person applied by then, when the
+    # 政务记过 of row 8 (ends 2024-03-28) was still running; row 13 (2021) never is
+    findings = run_examples("zhenjiang-2024")
+    got = hits(findings, "镇江")
+    assert got == {(6, "DSC001", "error"), (8, "DSC001", "error"), (10, "DSC002", "warning"),
+                   (12, "DSC004", "error"), (14, "DSC005", "warning")}
+    row8 = next(f for f in findings if "镇江" in f.file and f.row == 8)
+    assert "表上填报（审查）日期2024-03-20仍在影响期内" in row8.message
+    # a form date more than a year before the as-of date is not used
+    got = hits(run_examples("zhenjiang-2024", D(2025, 6, 1)), "镇江")
+    assert not any(r in (6, 8, 13) for r, _, _ in got)
 
 
 def test_examples_publicity():

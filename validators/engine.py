@@ -38,6 +38,7 @@ class TableRef:
     kind: str
     columns: dict[str, tuple[str, str]]  # field -> (header as written, column letter)
     header_row: int
+    meta: dict = field(default_factory=dict)  # the reader's title, unit, fill_date (填报/审查日期)
 
 
 @dataclass
@@ -204,7 +205,7 @@ def read_file(path: Path, display: str, ctx: Context, findings: list[Finding], f
     for table in wb.tables:
         tid = len(ctx.tables)
         ref = TableRef(display, table.sheet, table.kind,
-                       {c.field: (c.header, c.letter) for c in table.columns}, table.header_rows[1])
+                       {c.field: (c.header, c.letter) for c in table.columns}, table.header_rows[1], table.meta)
         ctx.tables[tid] = ref
         rep.tables.append({"kind": table.kind, "sheet": table.sheet, "rows": len(table.rows),
                            "header_row": table.header_rows[1], **{k: v for k, v in table.meta.items()}})
@@ -266,7 +267,7 @@ def check_tables(tables: list[Table], policy: Policy, as_of: dt.date, file: str 
     for table in tables:
         tid = len(ctx.tables)
         ref = TableRef(file, table.sheet, table.kind, {c.field: (c.header, c.letter) for c in table.columns},
-                       table.header_rows[1])
+                       table.header_rows[1], table.meta)
         ctx.tables[tid] = ref
         if table.rows:
             frames.setdefault(table.kind, []).append(table_frame(table, tid, ref, findings))

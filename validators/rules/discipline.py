@@ -82,13 +82,26 @@ def written(ts: pd.Timestamp, prec: str | None) -> str:
     return f"{d.year}年" if prec == "Y" else f"{d.year}年{d.month}月" if prec == "M" else d.isoformat()
 
 
-def check_date(ctx) -> tuple[dt.date, str]:
-    """The date a bar is judged on, and how to call it in a message."""
-    if ctx.policy.get("discipline.check_date", "as_of") == "cutoff":
-        cutoff = ctx.policy.date("cutoff")
-        if cutoff:
-            return cutoff, "资历截止日"
-    return ctx.as_of, "校验基准日（申报日）"
+def check_date(ctx, df=None, idx=None) -> tuple[dt.date, str]:
+    """The date a bar is judged on, and how to call it in a message.
+
+    The profile's choice (the as-of date, or the cutoff).  A form dated (填报日期/审查日期) in the year before that
+    date was filled after the application was made, so the application date is no later than the form's date:
+    a bar still running on the form's date was running when the person applied.
+    """
+    on, label = ctx.as_of, "校验基准日（申报日）"
+    if ctx.policy.get("discipline.check_date", "as_of") == "cutoff" and ctx.policy.date("cutoff"):
+        on, label = ctx.policy.date("cutoff"), "资历截止日"
+    ref = ctx.tables.get(int(df.at[idx, "_t"])) if df is not None and "_t" in df else None
+    text = getattr(ref, "meta", {}).get("fill_date") if ref is not None else None
+    if text:
+        canon, _ = norm_date(text)
+        if canon and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", canon):
+            ts = pd.Timestamp(canon if len(canon) == 10 else canon + "-01")
+            latest = date_span(ts, "D" if len(canon) == 10 else "M")[1]
+            if on - dt.timedelta(days=366) <= latest < on:
+                return latest, "表上填报（审查）日期"
+    return on, label
 
 
 def verdict(start: tuple[dt.date, dt.date], months: int, on: dt.date, next_year: bool = False):
@@ -160,7 +173,7 @@ def row_sanction(df, idx, ctx):
       kinds=ALL)
 def sanction_bar(df, ctx):
     """
-    检查内容：受党纪处分、政务处分或事业单位处分的，自处分决定之日起按政策配置的月数计算影响期（按日历月相加，月末对齐：2023-08-31 加6个月为2024-02-29），校验基准日（申报日）仍在影响期内的不得申报。处分日期只写到月的，从该月1日起算；结论取决于未写明的日子时只给警告并说明。处分类别未填、而该种类在党纪与政务中期限不同时，按较短者判为错误、较长者只给警告。处分写成一段文字的（“处分情况”列写“2022年5月受党内警告处分”），从文字中读出类别、种类和日期。
+    检查内容：受党纪处分、政务处分或事业单位处分的，自处分决定之日起按政策配置的月数计算影响期（按日历月相加，月末对齐：2023-08-31 加6个月为2024-02-29），校验基准日（申报日）仍在影响期内的不得申报；表上写有填报（审查）日期、且早于校验基准日不满一年的，按该日期判断（申报不晚于单位审查）。处分日期只写到月的，从该月1日起算；结论取决于未写明的日子时只给警告并说明。处分类别未填、而该种类在党纪与政务中期限不同时，按较短者判为错误、较长者只给警告。处分写成一段文字的（“处分情况”列写“2022年5月受党内警告处分”），从文字中读出类别、种类和日期。
 
     依据：凯里2023 三(三)：警告、严重警告、撤销党内职务、留党察看、开除党籍分别1年、1年6个月、3年、4年、5年内不得申报；记过、记大过、降低岗位等级或撤职、开除分别1年、1年6个月、2年、4年内不得申报。其他地区按国家规定：中国共产党纪律处分条例（撤销党内职务24个月等）、公职人员政务处分法 第八条（警告6、记过12、记大过18、降级和撤职24个月）、事业单位工作人员处分规定（人社部发〔2023〕58号）。
 
@@ -172,10 +185,10 @@ def sanction_bar(df, ctx):
     """
     if not any(f in df for f in ("sanction_type", "sanction_desc", "has_sanction")):
         return
-    on, on_label = check_date(ctx)
     for idx in df.index:
         if "sanction_kind" in df and df.at[idx, "sanction_kind"] == "无":
             continue
+        on, on_label = check_date(ctx, df, idx)
         kind, typ, ts, prec, where = row_sanction(df, idx, ctx)
         if typ is None or ts is None:
             continue
@@ -325,8 +338,8 @@ def integrity_bar(df, ctx):
 
     如何修改：期限未满的，本年度不得申报；记录或日期有误的，按认定文件改正。
     """
-    on, on_label = check_date(ctx)
     for idx in df.index[df["integrity_record"].notna()]:
+        on, on_label = check_date(ctx, df, idx)
         text = str(df.at[idx, "integrity_record"])
         kinds = [(n, k) for n, k in integrity_kinds(ctx.policy, text) if int(k.get("months", 0)) > 0]
         if not kinds:
@@ -404,10 +417,10 @@ def sanction_end_on_form(df, ctx):
 
     如何修改：影响期未满的，本年度不得申报；截止日录错的，按处分决定书改正，并补填处分种类与日期。
     """
-    on, on_label = check_date(ctx)
     for idx in df.index[df["sanction_end_date"].notna()]:
         if "sanction_kind" in df and df.at[idx, "sanction_kind"] == "无":
             continue
+        on, on_label = check_date(ctx, df, idx)
         typ = df.at[idx, "sanction_type"] if "sanction_type" in df else None
         kind = df.at[idx, "sanction_kind"] if "sanction_kind" in df else None
         dated = "sanction_date" in df and pd.notna(df.at[idx, "sanction_date"])
