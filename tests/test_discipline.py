@@ -220,3 +220,10 @@ def test_parse_sanction_text():
     assert parse_sanction_text("行政记大过（2020.3）")[:2] == ("政务", "记大过")
     assert parse_sanction_text("无处分") == (None, None, None, None)
     assert parse_sanction_text("未受过任何处分")[1] is None
+
+
+def test_yes_with_details_in_free_text_is_complete():
+    rec = {"has_sanction": "是", "sanction_desc": "2015年3月受党内警告处分"}
+    assert check(rec) == []
+    got = check({"has_sanction": "是", "sanction_desc": "受党内警告处分"})
+    assert [(f.code, f.column) for f in got] == [("DSC002", "处分决定日期")]

@@ -233,9 +233,10 @@ def sanction_details_missing(df, ctx):
     如何修改：按处分决定书补填处分种类和处分决定日期。
     """
     for idx in df.index[df["has_sanction"] == "是"]:
-        missing = [(f, lbl) for f, lbl in (("sanction_type", "处分种类"), ("sanction_date", "处分决定日期"))
-                   if f not in df or pd.isna(df.at[idx, f])]
-        if missing and not _s(ctx.raw(idx, missing[0][0])):
+        _, typ, ts, _, _ = row_sanction(df, idx, ctx)  # 处分情况 text counts too
+        missing = [(f, lbl) for f, lbl, got in (("sanction_type", "处分种类", typ), ("sanction_date", "处分决定日期", ts))
+                   if got is None and not _s(ctx.raw(idx, f))]  # an unreadable value is the schema's finding
+        if missing:
             yield Hit(idx, missing[0][0], {"missing": "、".join(lbl for _, lbl in missing)})
 
 
