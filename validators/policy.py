@@ -145,9 +145,8 @@ def _bad(p: Policy, key: str, want: str, got) -> PolicyError:
     return PolicyError(f"政策配置 {p.name} 的键 {key} 应为{want}，现为“{got!r}”")
 
 
-def _number(p: Policy, key: str, v, *, positive: bool = False, integer: bool = False) -> None:
-    ok = isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) and (v >= 0) and (v > 0 or not positive)
-    if not ok:
+def _number(p: Policy, key: str, v, *, integer: bool = False) -> None:
+    if not (isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) and v >= 0):
         raise _bad(p, key, "非负整数" if integer else "非负数字", v)
 
 
