@@ -159,7 +159,7 @@ def test_undated_record_warns_and_clean_statements_pass():
     got = check({"integrity_record": "曾有考试违纪"}, "zhenjiang-2024", as_of=dt.date(2024, 5, 30))
     assert [(f.code, f.severity) for f in got] == [("DSC005", "warning")]
     for clean in ("无", "无不良记录", "良好", "未发现弄虚作假行为", "无考试违纪记录", "经查无弄虚作假行为",
-                  "经审核，未发现考试违纪违规情况"):
+                  "经审核，未发现考试违纪违规情况", "本人承诺：如有弄虚作假，愿承担一切责任"):
         assert check({"integrity_record": clean}, "zhenjiang-2024") == [], clean
 
 
