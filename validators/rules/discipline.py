@@ -325,7 +325,7 @@ def _record_date(df, idx, text: str):
 
 
 @rule("DSC004", "integrity-bar", "discipline", "error",
-      "诚信记录“{value}”：{label}，{rule_text}，至{end}前不得申报；{on_label}{on}仍在期限内（{cite}）{note}",
+      "诚信记录“{value}”：{label}，{rule_text}，{end}起方可申报；{on_label}{on}仍在期限内（{cite}）{note}",
       kinds=ALL, fields=("integrity_record",))
 def integrity_bar(df, ctx):
     """
