@@ -317,6 +317,14 @@ FIELDS: dict[str, Field] = {
            width=11),
         _f("publicity_result", "公示结果", synonyms=["公示情况", "有无异议"], width=10),
         _f("remarks", "备注", synonyms=["说明"], width=14),
+        # issue3a: 温州 counts 行业公需 + 一般公需 together (一般公需 is read as ce_public_hours)
+        _f("ce_public_industry_hours", "行业公需科目学时", "number", ["行业公需", "行业公需学时", "行业公需课学时",
+                                                              "行业公需科目"], width=8),
+        # issue3a: a 公示 period in one cell ("2019.09.23-2019.09.27"), and sanctions written as free text
+        _f("publicity_period", "公示起止时间", synonyms=["公示起止日期", "公示时间", "公示期", "公示日期", "公示期间"],
+           width=22, help="如 2019.09.23-2019.09.27"),
+        _f("sanction_desc", "处分情况", synonyms=["受纪律处分情况", "纪律处分情况", "处分情况说明", "违纪违规情况"],
+           width=20, help="如 2022年5月受党内警告处分；无处分填“无”"),
     ]
 }
 

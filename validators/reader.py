@@ -147,7 +147,7 @@ FOOTER_PREFIXES = tuple(
 SUBTOTAL = {"合计", "小计", "总计"}
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明", "使用说明", "instructions", "readme")
 UNIT_LINE = re.compile(r"(?:填报|填表|申报|推荐|报送)单位[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
-DATE_LINE = re.compile(r"(?:填报|填表)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
+DATE_LINE = re.compile(r"(?:填报|填表|审查|审核|登记)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
 MAX_HEADER_SCAN = 40
 META_WORDS = re.compile(r"填报|填表|盖章|公章|日期：|花名册|登记表|审查表|汇总表|一览表|附件")
 
