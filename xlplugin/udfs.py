@@ -120,7 +120,7 @@ def fmt_hours(x: float) -> str:
 @guard
 def ZC_ID(id, policy=None, as_of=None):
     """身份证号码校验（长度、校验码、出生日期、以数字录入等），与批量校验结果一致。"""
-    if inputs.is_blank(id):
+    if inputs.optional(id) is None:
         return ""
     pol = inputs.policy(policy)
     rec = record(id_number=id)
@@ -128,7 +128,7 @@ def ZC_ID(id, policy=None, as_of=None):
 
 
 def _id_info(id):
-    if inputs.is_blank(id):
+    if inputs.optional(id) is None:
         return None
     number, _ = norm_id(inputs.scalar(id))
     info = parse_id(number or "")
@@ -257,7 +257,7 @@ def ZC_BAREND(kind, type, date, policy=None):
 @guard
 def ZC_BAR(kind, type, date, policy=None, as_of=None):
     """在校验基准日，该处分是否仍在影响期内（影响期内不得申报）。"""
-    if inputs.is_blank(type):
+    if inputs.optional(type) is None:
         return ""
     pol = inputs.policy(policy)
     day = inputs.as_of(as_of, pol)
@@ -329,20 +329,27 @@ def ZC_REQYEARS(level, edu, series=None, policy=None):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _fill_parents(g: list[list]) -> list[list]:
-    """A two-level header arrives without its merges: repeat a group name (现专业技术资格 …) over its sub-columns."""
-    if len(g) < 2:
-        return g
-    top, sub = list(g[0]), g[1]
-    parent = None
-    for c, v in enumerate(top):
-        if not inputs.is_blank(v):
-            parent = v if is_parent_header(v) and not inputs.is_blank(sub[c]) else None
-        elif parent is not None and not inputs.is_blank(sub[c]):
-            top[c] = parent
-        else:
-            parent = None
-    return [top, *g[1:]]
+def _fill_merges(g: list[list]) -> list[list]:
+    """A range arrives without its merged cells (only the top-left cell of a merge has a value); a file gives the
+    reader every cell of a merge.  Refill the usual merges of a two-level header so the reader sees what it sees in a
+    file: a group name (现专业技术资格 …) across its sub-columns, and the single-level labels down into the sub row."""
+    for p in range(min(len(g) - 1, 10)):
+        top, sub = g[p], g[p + 1]
+        groups = [c for c, v in enumerate(top) if not inputs.is_blank(v) and is_parent_header(v)
+                  and c + 1 < len(top) and inputs.is_blank(top[c + 1]) and not inputs.is_blank(sub[c + 1])]
+        if not groups:
+            continue
+        top, sub = list(top), list(sub)
+        for c in groups:
+            for j in range(c + 1, len(top)):
+                if not inputs.is_blank(top[j]) or inputs.is_blank(sub[j]):
+                    break
+                top[j] = top[c]
+        for c, v in enumerate(top):
+            if inputs.is_blank(sub[c]) and not inputs.is_blank(v):
+                sub[c] = v
+        return [*g[:p], top, sub, *g[p + 2:]]
+    return g
 
 
 def _kind(v) -> str | None:
@@ -361,7 +368,7 @@ def check_grid(values, policy=None, as_of=None, kind=None) -> list[str]:
     The reader finds the header and the data rows exactly as in a file; header rows get "校验结果" (the first) or
     "", rows the batch would not read (blank, numbering, footer) get "".
     """
-    g = _fill_parents(inputs.grid(values))
+    g = _fill_merges(inputs.grid(values))
     table = find_table(Grid([list(r) for r in g], (0, 0), []), "")
     if table is None:
         raise InputError("表头无法识别：至少需要两个可识别的列名（如 姓名、身份证号码）")
