@@ -39,7 +39,7 @@ def free_port() -> int:
 def base_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("xlserver")
     port = free_port()
-    env = zserver.environment(base={k: v for k, v in os.environ.items() if k != "ZHICHENG_POLICY"})
+    env = {k: v for k, v in os.environ.items() if k != zserver.POLICY_ENV and not k.startswith("XLWINGS_")}
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"  # tests only: noncommercial use
     log_path = tmp / "server.log"
     with open(log_path, "w") as log:
@@ -106,6 +106,13 @@ def test_meta_lists_every_function(base_url):
     assert [bool(p.get("optional")) for p in hours["parameters"]] == [False, False] + [True] * 7
     assert "继续教育学时" in hours["description"] and hours["parameters"][1]["description"] == "合计学时"
     assert [p["name"] for p in funcs["ZC_CHECKTABLE"]["parameters"]] == ["table", "policy", "as_of", "kind"]
+
+
+def test_manifest_names_our_namespace(base_url):
+    with urllib.request.urlopen(base_url + "/manifest.xml", timeout=REQUEST_S) as r:
+        manifest = r.read().decode("utf-8")
+    assert f'id="Functions.Namespace" DefaultValue="{zserver.NAMESPACE}"' in manifest
+    assert f"{base_url}/xlwings/custom-functions-meta.json" in manifest
 
 
 def test_checktable_over_http_matches_batch(base_url, tmp_path):

@@ -14,9 +14,12 @@ behind a TLS reverse proxy, or give ``--ssl-keyfile``/``--ssl-certfile``.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
+
+from .inputs import POLICY_ENV
 
 PROJECT_DIR = Path(__file__).resolve().parent / "server_project"
 APP = "xlwings_server.main:main_app"
@@ -31,7 +34,7 @@ def environment(policy: str | None = None, base: dict | None = None) -> dict:
     env.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")  # no streaming functions here
     env.setdefault("XLWINGS_FUNCTIONS_NAMESPACE", NAMESPACE)
     if policy:
-        env["ZHICHENG_POLICY"] = policy
+        env[POLICY_ENV] = policy
     return env
 
 
@@ -44,13 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ssl-keyfile")
     ap.add_argument("--ssl-certfile")
     args = ap.parse_args(argv)
-    try:
-        import uvicorn
-        import xlwings_server  # noqa: F401 - fail early with a readable message
-    except ImportError:
+    if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
         print("缺少 xlwings Server：请先安装  pip install 'zhicheng[server]'", file=sys.stderr)
         return 2
-    os.environ.update(environment(args.policy))
+    os.environ.update(environment(args.policy))  # before xlwings_server reads its settings on import
+    import uvicorn
     if not os.environ.get("XLWINGS_LICENSE_KEY"):
         print("提示：未设置 XLWINGS_LICENSE_KEY。xlwings Server 用于商业或单位内部需购买许可证；"
               "非商业用途可设为 noncommercial。", file=sys.stderr)
