@@ -66,6 +66,24 @@ def test_grid_shapes():
     assert inputs.grid(["a", "b"]) == [["a", "b"]]  # classic xlwings: one row as a 1-D list
     assert inputs.grid([["a", ""], ["b"]]) == [["a", None], ["b", None]]
     assert inputs.row([["a"], ["b"]]) == ["a", "b"]
+    assert inputs.grid((("a", None), ("b", 1.0))) == [["a", None], ["b", 1.0]]  # classic xlwings, raw
+    assert inputs.scalar({"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}) is None
+
+
+def test_office_rich_values_in_a_row_read_like_plain_ones():
+    header = [ROSTER[1], ROSTER[2]]
+    plain = officejs([ROSTER[5]])
+    rich = [list(plain[0])]
+    rich[0][7] = {"type": "FormattedNumber", "basicValue": plain[0][7], "numberFormat": "yyyy/m/d"}
+    rich[0][9] = {"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}
+    plain[0][9] = ""
+    assert "[FMT008]" in ZC_CHECKROW(officejs(header), plain, "", serial_of(AS_OF))
+    assert ZC_CHECKROW(officejs(header), rich, "", serial_of(AS_OF)) == ZC_CHECKROW(officejs(header), plain, "",
+                                                                                    serial_of(AS_OF))
+
+
+def serial_of(day):
+    return officejs(day)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Classic xlwings (COM) gives ``datetime`` for date cells, ``None`` for blanks and ``float`` for every number.
 Office.js (xlwings Server and xlwings Lite) gives serial numbers for dates, ``""`` or ``0`` for blanks, ``int`` for
-whole numbers, 2-D lists for ranges and sometimes ``{"type": ..., "basicValue": ...}`` for formatted numbers.
+whole numbers, 2-D lists for ranges and sometimes ``{"type": ..., "basicValue": ...}`` for formatted numbers and
+error cells.  Range arguments are declared ``raw`` (xlwings' own cleaning of a 1000-row range takes seconds under
+Office.js) and cleaned here.
 Everything here turns those into one shape; the meaning of a value (what a date written as ``2019.06`` is) is left
 to :mod:`zhicheng.validators.normalize`, the same code the batch validator uses.
 """
@@ -15,7 +17,7 @@ import os
 
 from zhicheng.validators import policy as _policy
 from zhicheng.validators.fields import base_field
-from zhicheng.validators.normalize import clean_text, norm_date, norm_number
+from zhicheng.validators.normalize import clean_text, norm_date, norm_enum, norm_number
 
 # The profile used when a formula gives none; a bureau's server can set its own.
 POLICY_ENV = "ZHICHENG_POLICY"
@@ -29,8 +31,8 @@ def unwrap(v):
     """A single cell from whatever arrived: [[x]] -> x, {"basicValue": x} -> x, JS null -> None."""
     while isinstance(v, (list, tuple)) and len(v) == 1:
         v = v[0]
-    if isinstance(v, dict):
-        v = v.get("basicValue")
+    if isinstance(v, dict):  # Office.js rich values: a formatted number, an error cell (#N/A …)
+        v = None if v.get("type") == "Error" else v.get("basicValue")
     if type(v).__name__ == "JsNull":  # Pyodide >= 0.28 (xlwings Lite)
         return None
     return v
@@ -124,8 +126,6 @@ def flag(v) -> bool:
         return v
     if isinstance(v, (int, float)):
         return v != 0
-    from zhicheng.validators.normalize import norm_enum
-
     return norm_enum(v, "yesno")[0] == "是"
 
 

@@ -395,8 +395,8 @@ def check_grid(values, policy=None, as_of=None, kind=None) -> list[str]:
 
 
 @func
-@arg("header_row", ndim=2, doc="表头所在行（一行，或两级表头的两行），如 $A$3:$K$4")
-@arg("data_row", ndim=2, doc="要校验的数据行，如 A5:K5")
+@arg("header_row", "raw", doc="表头所在行（一行，或两级表头的两行），如 $A$3:$K$4")
+@arg("data_row", "raw", doc="要校验的数据行，如 A5:K5")
 @arg("policy", doc="政策配置名；留空用默认配置")
 @arg("as_of", doc="校验基准日；留空用政策配置的申报日期")
 @arg("kind", doc="表格类型（可留空，按表头自动判断）")
@@ -411,7 +411,7 @@ def ZC_CHECKROW(header_row, data_row, policy=None, as_of=None, kind=None):
 
 
 @func
-@arg("table", ndim=2, doc="含表头的整张表，如 A3:K200")
+@arg("table", "raw", doc="含表头的整张表，如 A3:K200")  # raw: inputs.grid cleans it (xlwings' cleaning is slow)
 @arg("policy", doc="政策配置名；留空用默认配置")
 @arg("as_of", doc="校验基准日；留空用政策配置的申报日期")
 @arg("kind", doc="表格类型（可留空，按表头自动判断）")
