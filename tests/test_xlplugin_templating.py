@@ -1,6 +1,5 @@
 """The check column and xlwings.conf sheet that `zhicheng template build --with-udf` will add."""
 
-import datetime as dt
 import importlib
 import re
 

@@ -13,7 +13,6 @@ A cell never shows a traceback: a bad argument gives a short Chinese message ins
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 
