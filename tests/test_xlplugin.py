@@ -289,6 +289,33 @@ def test_zc_hours_messages_and_errors():
         assert ZC_HOURS(2023, 90, 50, 40).startswith("2023年度专业科目50学时")  # a warning: 一般不少于三分之二
 
 
+@pytest.fixture
+def fake_batch_rules(monkeypatch):
+    """Stand-ins for the batch hours/discipline rules the policy-rules work is adding: once such rules exist, their
+    findings alone make the verdict (no comparison of the cell function's own)."""
+    from zhicheng.validators import findings as fnd
+
+    def hours(df, ctx):
+        for idx, total in df["ce_total_hours"].items():
+            if total == total and total < 1000:
+                yield fnd.Hit(idx, "ce_total_hours", {})
+
+    def bar(df, ctx):
+        for idx in df.index[df["sanction_type"].notna()]:
+            yield fnd.Hit(idx, "sanction_type", {})
+
+    for code, cat, kind, fields, func in (("HRS999", "hours", "ce_hours", ("ce_total_hours",), hours),
+                                          ("DSC999", "discipline", "sanction_review", ("sanction_type",), bar)):
+        monkeypatch.setitem(fnd.RULES, code, fnd.Rule(code, "test", cat, "error", "测试规则：{column}“{value}”",
+                                                      "rows", (kind,), fields, func))
+
+
+def test_batch_rules_take_over_when_they_exist(fake_batch_rules):
+    assert batch_rules_exist("hours", "ce_hours") and batch_rules_exist("discipline", "sanction_review")
+    assert ZC_HOURS(2023, 45) == "测试规则：合计学时“45”[HRS999]"  # no second opinion from required_hours
+    assert ZC_BAR("党纪", "警告", dt.datetime(2023, 3, 1), "national", AS_OF) == "测试规则：处分种类“警告”[DSC999]"
+
+
 @pytest.mark.parametrize("pol", ["national", "kaili-2023"])
 @pytest.mark.parametrize("shape", SHAPE_NAMES)
 def test_zc_bar_matches_batch(tmp_path, pol, shape):
