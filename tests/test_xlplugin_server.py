@@ -17,8 +17,7 @@ import urllib.request
 
 import pytest
 import xlwings
-from test_xlplugin import AS_OF, GOOD, ROSTER, ROSTER_MERGES
-from xlshapes import EPOCH, batch, officejs, save, sheet_values
+from xlshapes import AS_OF, EPOCH, GOOD, ROSTER, ROSTER_MERGES, batch, officejs, save, sheet_values
 
 from zhicheng.validators import policy
 from zhicheng.validators.rules.discipline import bar_end

@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import openpyxl
+from conftest import ident
 
 from zhicheng.validators import engine, policy
 from zhicheng.xlplugin.udfs import verdict
@@ -80,3 +81,23 @@ def batch(path: Path, policy_name: str, as_of: dt.date, keep=lambda f: True) -> 
         if keep(f):
             rows[f.row].append(f)
     return {r: verdict(fs) for r, fs in rows.items()}
+
+
+# Shared test data: a roster with a title row and a two-level header, and defects the batch validator reports.
+AS_OF = dt.date(2023, 8, 30)
+GOOD = ident(1985, 6, 12, 1, True)
+GOOD2 = ident(1990, 3, 5, 2, False)
+BAD_CHECK = GOOD[:17] + ("0" if GOOD[17] != "0" else "1")
+
+ROSTER = [
+    ["某单位申报人员花名册"],
+    ["序号", "姓名", "性别", "出生年月", "身份证号码", "现专业技术资格", None, None, "参加工作时间", "工作单位"],
+    [None, None, None, None, None, "资格名称", "级别", "取得时间", None, None],
+    [1, "张三", "男", "1985.06", GOOD, "工程师", "中级", dt.datetime(2015, 12, 1), dt.datetime(2008, 7, 1), "某单位"],
+    [2, "李四", "男", dt.datetime(1984, 11, 14), BAD_CHECK, "工程师", "中级", "2016.1", "2009.07", "某单位"],
+    [3, "王五", "男", "1990.03", GOOD2, "助理工程师", "初级", dt.datetime(2032, 6, 1), 2012, "某单位"],
+    [None, None, None, None, None, None, None, None, None, None],
+    [5, "赵六", "女", 198506, GOOD, "工程师", "正高", "2018年6月", "2008.07", "某单位"],
+    [6, "钱七", "男", "1986.13", "52260119860101123", "工程师", "中级级", "", "", ""],
+]
+ROSTER_MERGES = ["A1:J1", "F2:H2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "I2:I3", "J2:J3"]
