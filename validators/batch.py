@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import engine
-from .findings import FileReport, Finding, make, sort_key
+from .findings import FileReport, Finding, make
 from .policy import Policy
 from .sources import Member, read_source
 
@@ -96,17 +96,20 @@ def _cross_part(cross: pd.DataFrame | None, tids: list[int], tables: dict) -> di
 
 
 def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
-    """One journal line a file of the chunk, findings in a fixed order whatever the chunking."""
+    """One journal line a file of the chunk.  A file's findings keep the order they were made in, grouped by
+    sheet in workbook order (kinds are checked in the order the chunk met them: that must not show)."""
     by_file: dict[str, list[Finding]] = {}
     for f in chunk.findings:
         by_file.setdefault(f.file, []).append(f)
     lines = []
     for rep in chunk.reports:
         tids = [t for t, ref in chunk.tables.items() if ref.file == rep.file]
+        sheets = {chunk.tables[t].sheet: i for i, t in reversed(list(enumerate(tids)))}
+        found = sorted(by_file.get(rep.file, []), key=lambda f: -1 if f.sheet is None else sheets.get(f.sheet, -1))
         record = {
             "key": {**key, "file": rep.file, "sha256": rep.sha256},
             "report": rep.to_dict(),
-            "findings": [f.to_dict() for f in sorted(by_file.get(rep.file, []), key=sort_key)],
+            "findings": [f.to_dict() for f in found],
             "tables": [dataclasses.asdict(chunk.tables[t]) for t in tids],
             "cross": _cross_part(chunk.cross, tids, chunk.tables),
         }

@@ -37,6 +37,7 @@ class TableRef:
     kind: str
     columns: dict[str, tuple[str, str]]  # field -> (header as written, column letter)
     header_row: int
+    meta: dict = field(default_factory=dict)  # the reader's title, unit, fill_date (填报/审查日期)
 
 
 @dataclass
@@ -72,7 +73,7 @@ def sha256(path: Path) -> str:
 
 
 def run_fields() -> list[str]:
-    """Fields that run-scope rules read, kept for the whole run."""
+    """Fields that run-scope rules read, kept for the whole run ("base@*" keeps every year field of a base)."""
     out: dict[str, None] = {}
     for r in RULES.values():
         if r.scope == "run":
@@ -89,10 +90,14 @@ def table_frame(table: Table, tid: int, ref: TableRef, findings: list[Finding]) 
     """Canonical text per field, raw values beside it, provenance; normaliser notes become findings."""
     data: dict[str, list] = {"_t": [tid] * len(table.rows), "_row": list(table.rows)}
     for j, col in enumerate(table.columns):
-        canon, raws = [], []
+        canon, raws, memo = [], [], {}
         for r, values in zip(table.rows, table.values):
             v = values[j]
-            c, note = normalise(col.field, v)
+            key = (type(v), v)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = normalise(col.field, v)
+            c, note = got
             canon.append(c)
             raws.append(v)
             if note:
@@ -204,7 +209,7 @@ def read_file(path: Path | Member, display: str, ctx: Context, findings: list[Fi
     for table in wb.tables:
         tid = len(ctx.tables)
         ref = TableRef(display, table.sheet, table.kind,
-                       {c.field: (c.header, c.letter) for c in table.columns}, table.header_rows[1])
+                       {c.field: (c.header, c.letter) for c in table.columns}, table.header_rows[1], table.meta)
         ctx.tables[tid] = ref
         rep.tables.append({"kind": table.kind, "sheet": table.sheet, "rows": len(table.rows),
                            "header_row": table.header_rows[1], **{k: v for k, v in table.meta.items()}})
@@ -262,7 +267,8 @@ def check_frames(frames: dict[str, list[pd.DataFrame]], ctx: Context, reports: l
             findings.append(hit_finding(code, Hit(idx, col, {"allowed": allowed}), df, ctx))
         t = typed(df)
         findings.extend(run_rules(kind, t, ctx, "rows"))
-        c = t[[x for x in ("_t", "_row", *keep) if x in t]].copy()
+        years = [x for x in t.columns if "@" in x and f"{x.split('@')[0]}@*" in keep]  # e.g. "ce_hours@*"
+        c = t[[x for x in ("_t", "_row", *keep, *years) if x in t]].copy()
         c["kind"] = kind
         cross.append(c)
     cross_df = pd.concat(cross, ignore_index=True) if cross else None
@@ -277,7 +283,7 @@ def check_tables(tables: list[Table], policy: Policy, as_of: dt.date, file: str 
     for table in tables:
         tid = len(ctx.tables)
         ref = TableRef(file, table.sheet, table.kind, {c.field: (c.header, c.letter) for c in table.columns},
-                       table.header_rows[1])
+                       table.header_rows[1], table.meta)
         ctx.tables[tid] = ref
         if table.rows:
             frames.setdefault(table.kind, []).append(table_frame(table, tid, ref, findings))

@@ -104,6 +104,13 @@ class Policy:
     def date(self, key: str, default=None) -> dt.date | None:
         return _date(self.get(key, default), key, self.name)
 
+    def cite(self, clause: str) -> str:
+        """A clause as cited in messages: “凯里2023 四(三)”; a clause naming its own document is cited as is."""
+        clause = str(clause or "").strip()
+        if any(w in clause for w in ("令", "法", "条例", "规定", "办法", "〔")):
+            return clause
+        return f"{self.short} {clause}".strip()
+
     def enabled(self, code: str) -> bool:
         return code not in set(self.get("rules.disabled", [], list))
 
@@ -126,3 +133,130 @@ def validate_policy(p: Policy) -> None:
     p.get("rules.disabled", [], list)
     for k in ("identity.min_age", "identity.max_age"):
         p.get(k, 0, (int, float))
+    _validate_hours(p)
+    _validate_discipline(p)
+    _validate_integrity(p)
+    _validate_procedure(p)
+
+
+# --- issue3a: hours, discipline, integrity, procedure -----------------------------------------------------------
+
+def _bad(p: Policy, key: str, want: str, got) -> PolicyError:
+    return PolicyError(f"政策配置 {p.name} 的键 {key} 应为{want}，现为“{got!r}”")
+
+
+def _number(p: Policy, key: str, v, *, integer: bool = False) -> None:
+    if not (isinstance(v, int if integer else (int, float)) and not isinstance(v, bool) and v >= 0):
+        raise _bad(p, key, "非负整数" if integer else "非负数字", v)
+
+
+def _pattern(p: Policy, key: str) -> None:
+    import re
+
+    v = p.get(key, "", str)
+    try:
+        re.compile(v)
+    except re.error as e:
+        raise PolicyError(f"政策配置 {p.name} 的键 {key} 不是有效的正则表达式：{e}") from None
+
+
+def _validate_hours(p: Policy) -> None:
+    p.get("hours.clause", "", str)
+    _number(p, "hours.window_years", p.get("hours.window_years", 0), integer=True)
+    p.get("hours.since_current_title", True, bool)
+    _pattern(p, "hours.grassroots_pattern")
+    _pattern(p, "hours.private_pattern")
+    for i, e in enumerate(p.get("hours.table", [], list), 1):
+        key = f"hours.table 第{i}项"
+        if not isinstance(e, dict):
+            raise _bad(p, key, "表（含 total 等键）", e)
+        known = {"from", "to", "total", "by_level", "grassroots", "private", "prof", "prof_share", "prof_is_warning",
+                 "public", "severity", "clause"}
+        for k in e:
+            if k not in known:
+                raise PolicyError(f"政策配置 {p.name} 的键 {key} 含未知的键 {k}；可用的键：{'、'.join(sorted(known))}")
+        for k in ("from", "to"):
+            if k in e:
+                _number(p, f"{key}.{k}", e[k], integer=True)
+        if "total" not in e and "by_level" not in e:
+            raise PolicyError(f"政策配置 {p.name} 的键 {key} 须有 total 或 by_level")
+        for k in ("total", "grassroots", "private", "prof", "public"):
+            if k in e:
+                _number(p, f"{key}.{k}", e[k])
+        if "by_level" in e:
+            if not isinstance(e["by_level"], dict) or not e["by_level"]:
+                raise _bad(p, f"{key}.by_level", "级别到学时数的表", e["by_level"])
+            for lv, n in e["by_level"].items():
+                _number(p, f"{key}.by_level.{lv}", n)
+        if "prof_share" in e:
+            s = e["prof_share"]
+            if not (isinstance(s, list) and len(s) == 2 and all(isinstance(x, int) and not isinstance(x, bool) and x > 0
+                                                                for x in s) and s[0] <= s[1]):
+                raise _bad(p, f"{key}.prof_share", "[分子, 分母]，如 [2, 3]", s)
+        if "prof_is_warning" in e and not isinstance(e["prof_is_warning"], bool):
+            raise _bad(p, f"{key}.prof_is_warning", "true 或 false", e["prof_is_warning"])
+        if e.get("severity", "error") not in ("error", "warning"):
+            raise _bad(p, f"{key}.severity", "\"error\" 或 \"warning\"", e["severity"])
+        if not isinstance(e.get("clause", ""), str):
+            raise _bad(p, f"{key}.clause", "文本", e["clause"])
+
+
+def _validate_discipline(p: Policy) -> None:
+    if p.get("discipline.check_date", "as_of", str) not in ("as_of", "cutoff"):
+        raise _bad(p, "discipline.check_date", "\"as_of\" 或 \"cutoff\"", p.get("discipline.check_date"))
+    for kind in ("party", "gov", "unit"):
+        p.get(f"discipline.clauses.{kind}", "", str)
+        for typ, v in p.get(f"discipline.{kind}", {}, dict).items():
+            key = f"discipline.{kind}.{typ}"
+            if isinstance(v, dict):
+                _number(p, f"{key}.months", v.get("months"), integer=True)
+                if v.get("severity", "error") not in ("error", "warning"):
+                    raise _bad(p, f"{key}.severity", "\"error\" 或 \"warning\"", v.get("severity"))
+            else:
+                _number(p, key, v, integer=True)
+
+
+def _validate_integrity(p: Policy) -> None:
+    p.get("integrity.clause", "", str)
+    _pattern(p, "integrity.clean_pattern")
+    _pattern(p, "integrity.negation_pattern")
+    for name, k in p.get("integrity.kinds", {}, dict).items():
+        key = f"integrity.kinds.{name}"
+        if not isinstance(k, dict):
+            raise _bad(p, key, "表", k)
+        kw = k.get("keywords")
+        if not (isinstance(kw, list) and kw and all(isinstance(x, str) and x for x in kw)):
+            raise _bad(p, f"{key}.keywords", "非空的文本列表", kw)
+        for s in ("label", "clause"):
+            if not isinstance(k.get(s, ""), str):
+                raise _bad(p, f"{key}.{s}", "文本", k.get(s))
+        if "months" in k:
+            _number(p, f"{key}.months", k["months"], integer=True)
+        if k.get("count_from", "date") not in ("date", "next_year"):
+            raise _bad(p, f"{key}.count_from", "\"date\" 或 \"next_year\"", k.get("count_from"))
+
+
+def _validate_procedure(p: Policy) -> None:
+    _number(p, "procedure.publicity_min", p.get("procedure.publicity_min", 5), integer=True)
+    if p.get("procedure.publicity_unit", "workdays", str) not in ("workdays", "calendar"):
+        raise _bad(p, "procedure.publicity_unit", "\"workdays\" 或 \"calendar\"", p.get("procedure.publicity_unit"))
+    p.get("procedure.publicity_inclusive", True, bool)
+    p.get("procedure.publicity_clause", "", str)
+    from .fields import FIELDS
+
+    for i, d in enumerate(p.get("procedure.deadlines", [], list), 1):
+        key = f"procedure.deadlines 第{i}项"
+        if not isinstance(d, dict):
+            raise _bad(p, key, "表（含 field、to 等键）", d)
+        f = d.get("field")
+        if f not in FIELDS or FIELDS[f].type != "date":
+            raise _bad(p, f"{key}.field", "日期类字段名（如 pass_date）", f)
+        if "from" not in d and "to" not in d:
+            raise PolicyError(f"政策配置 {p.name} 的键 {key} 须有 from 或 to")
+        for k in ("from", "to"):
+            if k in d:
+                _date(d[k], f"{key}.{k}", p.name)
+        if not isinstance(d.get("levels", []), list):
+            raise _bad(p, f"{key}.levels", "级别列表", d.get("levels"))
+        if d.get("severity", "warning") not in ("error", "warning"):
+            raise _bad(p, f"{key}.severity", "\"error\" 或 \"warning\"", d.get("severity"))

@@ -271,7 +271,7 @@ FOOTER_PREFIXES = tuple(
 SUBTOTAL = {"合计", "小计", "总计"}
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明", "使用说明", "instructions", "readme")
 UNIT_LINE = re.compile(r"(?:填报|填表|申报|推荐|报送)单位[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
-DATE_LINE = re.compile(r"(?:填报|填表)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
+DATE_LINE = re.compile(r"(?:填报|填表|审查|审核|登记)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
 MAX_HEADER_SCAN = 40
 META_WORDS = re.compile(r"填报|填表|盖章|公章|日期：|花名册|登记表|审查表|汇总表|一览表|附件")
 
@@ -453,6 +453,8 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
         rows.append(r + 1)
         values.append(vals)
     kind = classify({c.field for c in cols}, meta.get("title", "") + sheet)
+    if kind is None:
+        return None
     return Table(sheet, kind, (top + 1, header_end + 1), cols, rows, values, meta, unknown)
 
 
@@ -469,8 +471,8 @@ def _meta(grid: Grid, header_top: int) -> dict:
         if not joined:
             continue
         m = UNIT_LINE.search(joined)
-        if m and m.group("unit").strip(" _：:"):
-            meta["unit"] = m.group("unit").strip(" _：:")
+        if m and _unit_name(m.group("unit")):
+            meta["unit"] = _unit_name(m.group("unit"))
         d = DATE_LINE.search(joined)
         if d and d.group("date").strip():
             meta["fill_date"] = d.group("date").strip()
@@ -481,13 +483,17 @@ def _meta(grid: Grid, header_top: int) -> dict:
     return meta
 
 
+def _unit_name(text: str) -> str:
+    return re.sub(r"[（(](?:盖章|公章|章)[）)]", "", text).strip(" _：:")
+
+
 def _footer_meta(grid: Grid, start: int) -> dict:
     meta = {}
     for r in range(start, min(start + 15, grid.r0 + grid.height)):
         joined = " ".join(dict.fromkeys(_text(v) for v in grid.row(r) if _text(v)))
         m = UNIT_LINE.search(joined)
-        if m and m.group("unit").strip(" _：:"):
-            meta.setdefault("unit", m.group("unit").strip(" _：:"))
+        if m and _unit_name(m.group("unit")):
+            meta.setdefault("unit", _unit_name(m.group("unit")))
     return meta
 
 
@@ -516,8 +522,8 @@ def classify(fields: set[str], title: str) -> str | None:
             score[kind] += 3
             break
     kind, best = max(score.items(), key=lambda kv: kv[1])
-    if best <= 0:  # a plain list of people (序号 姓名 身份证号码 工作单位 …) is read as a roster
-        return "applicant_roster" if {"name", "id_number"} <= base else None
+    if best <= 0:  # a plain list of people: read it as a roster
+        return "applicant_roster" if base & {"name", "id_number"} else None
     return kind
 
 

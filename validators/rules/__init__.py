@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers all rules."""
 
-from . import dates, duplicates, identity, structure  # noqa: F401
+from . import dates, discipline, duplicates, hours, identity, procedure, structure  # noqa: F401
