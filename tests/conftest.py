@@ -1,5 +1,4 @@
 import datetime as dt
-import sys
 from pathlib import Path
 
 import openpyxl

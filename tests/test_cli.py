@@ -1,7 +1,6 @@
 """The `zhicheng validate` command: JSON contract, exit codes, a folder with bad files, the bundled examples."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path

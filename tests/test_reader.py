@@ -7,7 +7,7 @@ import pytest
 import xlwt
 
 from conftest import ident
-from zhicheng.validators.engine import Context, TableRef, table_frame
+from zhicheng.validators.engine import TableRef, table_frame
 from zhicheng.validators.fields import match_header
 from zhicheng.validators.policy import load
 from zhicheng.validators.reader import ReadError, read_workbook, sniff

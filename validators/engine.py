@@ -168,7 +168,7 @@ def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[
     for r in RULES.values():
         if r.scope != scope or r.func is None or (r.kinds and kind not in r.kinds and scope == "rows"):
             continue
-        if not ctx.policy.enabled(r.code) or any(f not in frame for f in r.fields if scope == "rows"):
+        if not ctx.policy.enabled(r.code) or any(f not in frame for f in r.requires):
             continue
         try:
             out.extend(hit_finding(r.code, h, ctx.frame, ctx) for h in r.func(frame, ctx))

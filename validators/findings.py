@@ -63,10 +63,16 @@ class Rule:
     scope: str  # "file" (reader), "schema" (pandera), "rows" (one kind's frame), "run" (all rows of a run)
     kinds: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()  # fields the rule reads; a run-scope rule's fields are kept for the whole run
+    # the rule runs only on frames that have all of these (rows scope: all its fields; run scope: the first)
     func: Callable | None = None
     policy: str | None = None  # the policy key that switches it on/off and carries its numbers
     doc: str = ""
     retired: bool = False
+
+    @property
+    def requires(self) -> tuple[str, ...]:
+        fields = tuple(f for f in self.fields if "*" not in f)
+        return fields if self.scope == "rows" else fields[:1]
 
     def render(self, params: dict) -> str:
         try:

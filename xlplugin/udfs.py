@@ -20,13 +20,12 @@ from xlwings import arg, func, ret
 
 from zhicheng.validators.engine import check_record, check_tables
 from zhicheng.validators.fields import base_field, is_parent_header
-from zhicheng.validators.findings import RULES, SEVERITY_ORDER, Finding
+from zhicheng.validators.findings import SEVERITY_ORDER, Finding
 from zhicheng.validators.idcard import parse_id
 from zhicheng.validators.kinds import KINDS
 from zhicheng.validators.normalize import norm_enum, norm_id
 from zhicheng.validators.reader import Grid, find_table
-from zhicheng.validators.rules.discipline import KIND_KEYS, bar_end, bar_months
-from zhicheng.validators.rules.hours import required_hours
+from zhicheng.validators.rules.discipline import KIND_KEYS, bar_end
 from zhicheng.validators.rules.seniority import required_years, years_held
 
 from . import inputs
@@ -75,17 +74,6 @@ def guard(f):
             return error_text(e)
 
     return wrapper
-
-
-def batch_rules_exist(category: str, kind: str) -> bool:
-    """Does the batch validator have row rules of ``category`` for ``kind``?  (Then they alone decide.)"""
-    return any(r.category == category and r.scope == "rows" and r.func is not None and (not r.kinds or kind in r.kinds)
-               for r in RULES.values())
-
-
-def note(category: str, severity: str, message: str) -> Finding:
-    """A verdict line from a pure policy function, for categories the batch rules do not cover yet."""
-    return Finding("", category, severity, "", None, None, None, None, message)
 
 
 def record_value(fld: str, v):
@@ -184,32 +172,7 @@ def ZC_HOURS(year, total, prof=None, public=None, policy=None, as_of=None, level
     y = inputs.year(year)
     rec = record(ce_year=y, ce_total_hours=total, ce_prof_hours=prof, ce_public_hours=public, cur_title_level=level,
                  is_grassroots=grassroots, is_private=private)
-    findings = check_record(rec, "ce_hours", pol, day)
-    if not batch_rules_exist("hours", "ce_hours") and not any(f.severity == "error" for f in findings):
-        findings += _hours_against_requirement(pol, y, total, prof, public, level, grassroots, private)
-    return verdict(findings)
-
-
-def _hours_against_requirement(pol, y, total, prof, public, level, grassroots, private) -> list[Finding]:
-    """Until the batch hours rules exist: the figures compared with ``required_hours`` for the year."""
-    lv = inputs.text(level)
-    req = required_hours(pol, y, norm_enum(lv, "level")[0] if lv else None, inputs.flag(grassroots),
-                         inputs.flag(private))
-    t, p, u = (inputs.number(v, w) for v, w in ((total, "合计学时"), (prof, "专业科目学时"), (public, "公需科目学时")))
-    if t is None and (p is not None or u is not None):
-        t = (p or 0) + (u or 0)
-    clause = f"（{req.clause}）" if req.clause else ""
-    out = []
-    if t is None:
-        out.append(note("hours", "error", f"{y}年度未填写学时"))
-    elif t < req.total:
-        out.append(note("hours", "error", f"{y}年度继续教育{fmt_hours(t)}学时，未达到{pol.short}每年"
-                                          f"{fmt_hours(req.total)}学时的要求{clause}"))
-    for have, need, what, soft in ((p, req.prof, "专业科目", req.prof_is_warning), (u, req.public, "公需科目", False)):
-        if have is not None and need is not None and have < need:
-            out.append(note("hours", "warning" if soft else "error",
-                            f"{y}年度{what}{fmt_hours(have)}学时，少于要求的{fmt_hours(need)}学时{clause}"))
-    return out
+    return verdict(check_record(rec, "ce_hours", pol, day))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -261,25 +224,7 @@ def ZC_BAR(kind, type, date, policy=None, as_of=None):
     pol = inputs.policy(policy)
     day = inputs.as_of(as_of, pol)
     rec = record(has_sanction="是", sanction_kind=kind, sanction_type=type, sanction_date=date)
-    findings = check_record(rec, "sanction_review", pol, day)
-    if not batch_rules_exist("discipline", "sanction_review") and not any(f.severity == "error" for f in findings):
-        findings += _bar_against_period(pol, day, kind, type, date)
-    return verdict(findings)
-
-
-def _bar_against_period(pol, day, kind, type, date) -> list[Finding]:
-    """Until the batch discipline rules exist: the as-of date compared with ``bar_end``."""
-    k, t = _sanction(kind, type)
-    start = inputs.date(date, "处分决定日期")
-    if start is None:
-        return [note("discipline", "error", "请填写处分决定日期")]
-    if bar_months(pol, k, t) is None:
-        return [note("discipline", "warning", f"{pol.short}未规定“{k or ''}{t}”处分的影响期，请人工核对")]
-    end = bar_end(pol, k, t, start)
-    if day < end:
-        return [note("discipline", "error", f"{k or ''}{t}处分（{start:%Y-%m-%d}）影响期至{end:%Y-%m-%d}，"
-                                            f"校验基准日{day:%Y-%m-%d}仍在影响期内，不得申报")]
-    return []
+    return verdict(check_record(rec, "sanction_review", pol, day))
 
 
 # ---------------------------------------------------------------------------------------------------------------
