@@ -289,16 +289,18 @@ class Worker:
 
 
 def _chunks(items: list, jobs: int, chunk_size: int) -> list[Task]:
-    per = max(1, min(chunk_size, MAX_CHUNK, -(-len(items) // max(1, jobs * 4))))
-    tasks, cur, size = [], [], 0
-    for it in items:
-        src = it[0]
-        cur.append(it)
-        size += 0 if isinstance(src, Member) else _size(src)
-        if len(cur) >= per or size >= CHUNK_BYTES:
-            tasks.append(Task(cur))
-            cur, size = [], 0
-    if cur:
+    """Guided chunking: big chunks first (one pandera call per kind per chunk), smaller ones towards the end so the
+    workers finish together.  A chunk also closes at CHUNK_BYTES of input."""
+    cap = max(1, min(chunk_size, MAX_CHUNK))
+    tasks, i = [], 0
+    while i < len(items):
+        want = min(cap, max(4, -(-(len(items) - i) // (max(1, jobs) * 3))))
+        cur, size = [], 0
+        while i < len(items) and len(cur) < want and size < CHUNK_BYTES:
+            src = items[i][0]
+            size += 0 if isinstance(src, Member) else _size(src)
+            cur.append(items[i])
+            i += 1
         tasks.append(Task(cur))
     return tasks
 
