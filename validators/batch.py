@@ -222,8 +222,7 @@ def _context():
 
 @dataclass
 class Task:
-    items: list
-    isolated: bool = False
+    items: list  # [(source, display name)]
 
 
 class Worker:
@@ -370,7 +369,7 @@ def _fail(task: Task, reason: str, key: dict, finished, queue: deque | None, cul
         finished([failure_line(d, src, reason, key)], [d])
         rest = rest[:culprit] + rest[culprit + 1:]
     if len(rest) > 1 and queue is not None:
-        queue.extendleft(Task([it], True) for it in reversed(rest))
+        queue.extendleft(Task([it]) for it in reversed(rest))
         return
     for src, d in rest:
         finished([failure_line(d, src, reason, key)], [d])
