@@ -105,17 +105,21 @@ def check_zip(zf: zipfile.ZipFile, max_total: int | None = None, xml: bool = Tru
     """Refuse zip bombs from the central directory alone: member count, declared sizes, ratios.
 
     A member whose compressed size could hide more than the limits allow (a size field can lie) is inflated once,
-    bounded by its declared size, so a lie shows as a CRC error.  With ``xml``, every XML part's prolog is read
-    and a DTD (entity declarations: "billion laughs") refused.
+    bounded by its declared size, so a lie shows as a CRC error.  With ``xml`` (a workbook), every XML part's prolog
+    is read and a DTD (entity declarations: "billion laughs") refused; ``xml=False`` checks an archive of
+    submissions, which may also use bzip2 or LZMA.
     """
     max_total = max_total or MAX_UNCOMPRESSED
+    methods = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all Excel, WPS and LibreOffice write
+    if not xml:  # an archive of submissions may come from any zip tool; its members are read in a worker
+        methods += (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise ReadError("STR007", f"压缩包内文件数{len(infos)}过多，疑似恶意文件，已拒绝读取")
     total = worst = 0
     for i in infos:
-        if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ReadError("STR001", f"压缩包使用了Excel不会使用的压缩方式（{i.compress_type}）")
+        if i.compress_type not in methods:
+            raise ReadError("STR001", f"压缩包使用了不支持的压缩方式（{i.compress_type}）")
         total += i.file_size
         if i.file_size > MAX_MEMBER or total > max_total:
             raise ReadError("STR007", "解压后体积异常巨大，疑似“压缩炸弹”，已拒绝读取")
