@@ -316,6 +316,10 @@ FIELDS: dict[str, Field] = {
            width=11),
         _f("publicity_result", "公示结果", synonyms=["公示情况", "有无异议"], width=10),
         _f("remarks", "备注", synonyms=["说明"], width=14),
+        # issue3b: 转评 (series transfer) counts from the start in the new post
+        _f("new_post_date", "现岗位工作起始时间", "date", ["新岗位工作时间", "现岗位工作时间", "转岗时间", "调入新岗位时间",
+                                                  "现岗位起始时间"], width=10,
+           help="转评（转系列）人员填写到新岗位工作的时间"),
     ]
 }
 

@@ -1,0 +1,105 @@
+"""Row helpers shared by the seniority, certificate, eligibility and title-name rules (no rules here).
+
+A row's current and applied-for level come from the level column when there is one, else from the title name
+(``validators.titles``); the route (破格, 直接申报 …) from 申报方式 and 是否破格.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import pandas as pd
+
+from ..titles import is_no_title, level_ranks, title_level
+
+
+def val(df: pd.DataFrame, idx, col: str):
+    """A typed cell, None when the column is missing or the cell empty."""
+    if col not in df:
+        return None
+    v = df.at[idx, col]
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    return v
+
+
+def text(df, idx, col) -> str | None:
+    v = val(df, idx, col)
+    return str(v).strip() or None if v is not None else None
+
+
+def level_of(df, idx, side: str) -> tuple[str | None, str | None]:
+    """(level, field it came from) of the current (side='cur') or applied-for (side='apply') title."""
+    level_col, title_col, series_col = (("cur_title_level", "cur_title", "cur_series") if side == "cur"
+                                        else ("apply_level", "apply_title", "apply_series"))
+    lv = text(df, idx, level_col)
+    if lv and level_ranks(lv):
+        return lv, level_col
+    name = text(df, idx, title_col)
+    if name:
+        found = title_level(name, text(df, idx, series_col))
+        if found:
+            return found, title_col
+    return None, None
+
+
+def rank(level: str | None) -> int | None:
+    """One rank for a level; 初级 counts as 助理级 (the higher, so a step from 初级 to 中级 is one step)."""
+    ranks = level_ranks(level)
+    return max(ranks) if ranks else None
+
+
+def has_no_title(df, idx) -> bool:
+    return is_no_title(val(df, idx, "cur_title")) and not text(df, idx, "cur_title_level")
+
+
+def mode_of(df, idx) -> str | None:
+    return text(df, idx, "apply_mode")
+
+
+def is_poge(df, idx) -> bool:
+    return val(df, idx, "is_poge") == "是" or mode_of(df, idx) == "破格"
+
+
+def yes(df, idx, col) -> bool:
+    return val(df, idx, col) == "是"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Dates written to the year or month: the earliest and latest day they can stand for
+# --------------------------------------------------------------------------------------------------------------
+
+
+def date_span(df, idx, col) -> tuple[dt.date, dt.date, str] | None:
+    """(first possible day, last possible day, precision) of a date cell; None when empty or unparsed."""
+    ts = val(df, idx, col)
+    if ts is None:
+        return None
+    prec = val(df, idx, f"{col}__prec") or "D"
+    d = ts.date() if hasattr(ts, "date") else ts
+    if prec == "Y":
+        return dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), prec
+    if prec == "M":
+        return dt.date(d.year, d.month, 1), dt.date(d.year, d.month, calendar.monthrange(d.year, d.month)[1]), prec
+    return d, d, prec
+
+
+def fmt_years(x: float) -> str:
+    s = f"{x:.1f}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def fmt_date(d: dt.date, prec: str = "D") -> str:
+    return f"{d.year}年" if prec == "Y" else f"{d.year}年{d.month}月" if prec == "M" else f"{d:%Y-%m-%d}"
+
+
+def cite(policy, clause: str) -> str:
+    """「凯里2023 一(一)2」: the profile's short name before a clause unless the clause already names a notice."""
+    clause = (clause or "").strip()
+    short = policy.short
+    if not clause:
+        return short
+    if clause.startswith(short) or any(clause.startswith(p) for p in ("凯里", "温州", "赤峰", "镇江", "海门", "国家")):
+        return clause
+    return f"{short} {clause}"
