@@ -208,6 +208,9 @@ def years_in_title(df, ctx):
 # --------------------------------------------------------------------------------------------------------------
 
 
+WHO = {"private": "非公有制经济组织（民营）人员", "grassroots": "基层单位人员", None: "", "": ""}
+
+
 def _route_applies(df, idx, route: dict) -> bool:
     when = route.get("when")
     if when == "private":
@@ -298,8 +301,17 @@ def route_not_open(df, ctx):
     exam_review = set(policy.get("certificate.exam_review", [], list))
     for idx in df.index:
         mode = mode_of(df, idx)
-        routes = [r for r in _routes(policy, mode) if _route_applies(df, idx, r)] if mode else []
+        all_routes = _routes(policy, mode) if mode else []
+        routes = [r for r in all_routes if _route_applies(df, idx, r)]
         target, field = level_of(df, idx, "apply")
+        if all_routes and not routes:
+            who = "、".join(dict.fromkeys(WHO[r.get("when")] for r in all_routes))
+            col = "is_grassroots" if all_routes[0].get("when") == "grassroots" else (
+                "is_private" if "is_private" in df else "unit_type")
+            yield Hit(idx, col, {"route": mode, "target": target or "", "why": f"该途径只适用于{who}，请核实",
+                                 "clause": "；".join(dict.fromkeys(cite(policy, r.get("clause", "")) for r in all_routes))},
+                      "warning")
+            continue
         if not routes or target is None:
             continue
         clause = "；".join(dict.fromkeys(cite(policy, r.get("clause", "")) for r in routes))
