@@ -380,3 +380,27 @@ def test_malformed_sections_name_the_key(tmp_path, body, key):
     with pytest.raises(policy.PolicyError) as e:
         policy.load(str(f))
     assert key in str(e.value)
+
+
+def test_level_written_as_gaoji_covers_both_senior_levels():
+    # "高级" on many forms means 副高级 or 正高级: 正高级工程师 fits it, and the title decides the level
+    assert not hits(check(apply_title="正高级工程师", apply_level="高级"), "CON010")
+    assert hits(check(apply_title="工程师", apply_level="高级"), "CON010")
+    fs = check(cur_title="高级工程师", cur_title_level="高级", apply_title="正高级工程师", apply_level="高级")
+    assert not hits(fs, "SEN001")
+
+
+def test_sen002_kaili_late_review_years_warn_instead():
+    # 硕士: 助理工程师 held 2 years for 工程师. Dated 2022-03: 1.8 years to 2023-12-31, but a 2021 review finished
+    # late may count from 2021-12-31 (凯里2023 五(二)): a warning under kaili-2023, an error elsewhere.
+    row = dict(edu_level="硕士", cur_title="助理工程师", cur_title_date="2022-03-10", apply_title="工程师")
+    kl = hits(check("kaili-2023", **row), "SEN002")
+    assert [f.severity for f in kl] == ["warning"] and "凯里2023 五(二)" in kl[0].message
+    assert errors(check("national", as_of=D(2023, 12, 31), **row), "SEN002")
+
+
+def test_unknown_route_only_warns():
+    fs = check(cur_title="助理工程师", apply_title="高级工程师", apply_mode="人才引进特殊评审")
+    assert [f.severity for f in hits(fs, "SEN001")] == ["warning"]
+    assert [f.severity for f in hits(check(cur_title="无", apply_title="工程师", apply_mode="人才引进特殊评审"),
+                                     "CRT002")] == ["warning"]

@@ -176,6 +176,8 @@ def validate_issue3b(p: Policy) -> None:
             _fail(p, k, "不能为负数")
     for k in _BOOLS:
         p.get(k, False, bool)
+    if not all(isinstance(y, int) and not isinstance(y, bool) for y in p.get("seniority.late_review_years", [], list)):
+        _fail(p, "seniority.late_review_years", "应为年份（整数）列表")
     for lv in p.get("certificate.exam_review_levels", [], list):
         _level(p, "certificate.exam_review_levels", lv)
     edu = p.get("certificate.init_min_edu", "", str)

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ..fields import squeeze
 from ..titles import is_no_title, level_ranks, title_level
 
 
@@ -29,18 +30,34 @@ def text(df, idx, col) -> str | None:
     return str(v).strip() or None if v is not None else None
 
 
-def level_of(df, idx, side: str) -> tuple[str | None, str | None]:
-    """(level, field it came from) of the current (side='cur') or applied-for (side='apply') title."""
+# Level words that stand for more than one level: "高级职称" covers 副高级 and 正高级.
+BROAD = {"高级": ("副高级", "正高级"), "高级职称": ("副高级", "正高级"), "初级": ("员级", "助理级"),
+         "初级职称": ("员级", "助理级")}
+
+
+def stated_levels(df, idx, level_col: str, ctx=None) -> tuple[str, ...]:
+    """The levels a level cell can stand for, from what was written ("高级" -> 副高级 or 正高级)."""
+    lv = text(df, idx, level_col)
+    if not lv or not level_ranks(lv):
+        return ()
+    raw = squeeze(ctx.raw(idx, level_col)) if ctx is not None else lv
+    return BROAD.get(raw) or BROAD.get(lv) or (lv,)
+
+
+def level_of(df, idx, side: str, ctx=None) -> tuple[str | None, str | None]:
+    """(level, field it came from) of the current (side='cur') or applied-for (side='apply') title: the level
+    column, made precise by the title name when the column says only 高级 or 初级; else the title name's level."""
     level_col, title_col, series_col = (("cur_title_level", "cur_title", "cur_series") if side == "cur"
                                         else ("apply_level", "apply_title", "apply_series"))
-    lv = text(df, idx, level_col)
-    if lv and level_ranks(lv):
-        return lv, level_col
     name = text(df, idx, title_col)
-    if name:
-        found = title_level(name, text(df, idx, series_col))
-        if found:
+    found = title_level(name, text(df, idx, series_col)) if name else None
+    stated = stated_levels(df, idx, level_col, ctx)
+    if stated:
+        if len(stated) > 1 and found in stated:
             return found, title_col
+        return text(df, idx, level_col), level_col
+    if found:
+        return found, title_col
     return None, None
 
 
@@ -60,6 +77,15 @@ def mode_of(df, idx) -> str | None:
 
 def is_poge(df, idx) -> bool:
     return val(df, idx, "is_poge") == "是" or mode_of(df, idx) == "破格"
+
+
+def route_state(df, idx, policy) -> str:
+    """'normal' (empty or 正常申报), 'exempt' (破格 or a mode in seniority.exempt_modes) or 'unknown' (a mode the
+    profile does not know: rules that would report an error report a warning instead)."""
+    mode = mode_of(df, idx)
+    if is_poge(df, idx) or (mode and mode in policy.get("seniority.exempt_modes", [], list)):
+        return "exempt"
+    return "normal" if mode in (None, "正常申报") else "unknown"
 
 
 def yes(df, idx, col) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Hit, rule
 from ..titles import title_series
-from .career import cite, date_span, fmt_date, has_no_title, is_poge, level_of, mode_of, rank, text, val
+from .career import cite, date_span, fmt_date, has_no_title, is_poge, level_of, mode_of, rank, route_state, text, val
 
 ROSTERS = ("applicant_roster", "review_roster")
 EDU_RANK = {"高中及以下": 0, "中专": 1, "大学专科": 2, "大学本科": 3, "硕士研究生": 4, "博士研究生": 5}
@@ -48,7 +48,7 @@ def exam_review(df, ctx):
     as_of = ctx.as_of
     for idx in df.index:
         series = apply_series(df, idx)
-        target, _ = level_of(df, idx, "apply")
+        target, _ = level_of(df, idx, "apply", ctx)
         if series not in full | partial or target not in levels:
             continue
         soft = series in partial or (poge_exempt and target == "正高级" and is_poge(df, idx))
@@ -83,18 +83,19 @@ def lower_title(df, ctx):
     如何修改：先取得低一级资格；符合直接申报、考核认定或破格条件的，在“申报方式”中写明。
     """
     policy = ctx.policy
-    exempt = set(policy.get("seniority.exempt_modes", [], list))
     clause = cite(policy, policy.get("certificate.lower_title_clause", "", str))
     for idx in df.index:
-        target, field = level_of(df, idx, "apply")
-        if target is None or (rank(target) or 0) < 2 or is_poge(df, idx) or mode_of(df, idx) in exempt:
+        target, field = level_of(df, idx, "apply", ctx)
+        state = route_state(df, idx, policy)
+        if target is None or (rank(target) or 0) < 2 or state == "exempt":
             continue
         if val(df, idx, "skill_level") is not None:
             continue
         if target == "中级" and text(df, idx, "edu_level") == "博士研究生":
             continue
         if has_no_title(df, idx):
-            yield Hit(idx, "cur_title", {"target": target, "have": "填“无”", "clause": clause})
+            yield Hit(idx, "cur_title", {"target": target, "have": "填“无”", "clause": clause},
+                      None if state == "normal" else "warning")
         elif val(df, idx, "cur_title") is None and not text(df, idx, "cur_title_level"):
             yield Hit(idx, "cur_title", {"target": target, "have": "未填写，请补填或核实", "clause": clause}, "warning")
 

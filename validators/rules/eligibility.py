@@ -83,7 +83,7 @@ def exam_only(df, ctx):
     clause = cite(policy, policy.get("eligibility.exam_only_clause", "", str))
     for idx in df.index:
         series = apply_series(df, idx)
-        target, field = level_of(df, idx, "apply")
+        target, field = level_of(df, idx, "apply", ctx)
         mode = mode_of(df, idx)
         if series not in table or target not in table[series] or mode in exempt:
             continue
@@ -140,7 +140,7 @@ def appraisal(df, ctx):
     clause = cite(policy, policy.get("eligibility.checks.appraisal_clause", "", str))
     last_year = seniority_cutoff(policy, ctx.as_of).year
     for idx in df.index:
-        target, _ = level_of(df, idx, "apply")
+        target, _ = level_of(df, idx, "apply", ctx)
         series = text(df, idx, "apply_series") or text(df, idx, "cur_series")
         need = required_years(policy, series, target, text(df, idx, "edu_level")) if target else None
         for c in cols:
@@ -252,7 +252,7 @@ def _committees(df, ctx, by_unit: bool):
     sub = sub[sub["committee"].notna()]
     if sub.empty or (by_unit and "unit" not in sub):
         return
-    level = {idx: level_of(sub, idx, "apply")[0] for idx in sub.index}
+    level = {idx: level_of(sub, idx, "apply", ctx)[0] for idx in sub.index}
     series = {idx: apply_series(sub, idx) for idx in sub.index}
     keys = {}
     for idx in sub.index:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ..fields import ENUMS
 from ..findings import Hit, rule
 from ..titles import LEVELS, title_series
-from .career import (cite, date_span, fmt_date, fmt_years, has_no_title, is_poge, level_of, mode_of, rank, text,
-                     val, yes)
+from .career import (cite, date_span, fmt_date, fmt_years, has_no_title, is_poge, level_of, mode_of, rank, route_state,
+                     text, val, yes)
 
 ROSTERS = ("applicant_roster", "review_roster")
 EDU_ORDER = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中及以下")
@@ -90,14 +90,8 @@ def cutoff_text(cutoff: dt.date) -> str:
     return f"{cutoff:%Y-%m-%d}"
 
 
-def _exempt(df, idx, policy) -> bool:
-    mode = mode_of(df, idx)
-    return is_poge(df, idx) or (mode is not None and mode in policy.get("seniority.exempt_modes", [], list))
-
-
 def _normal(df, idx, policy) -> bool:
-    mode = mode_of(df, idx)
-    return not is_poge(df, idx) and mode in (None, "正常申报")
+    return route_state(df, idx, policy) == "normal"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -121,14 +115,17 @@ def skip_level(df, ctx):
     """
     clause = cite(ctx.policy, ctx.policy.get("seniority.stepwise_clause", "", str))
     for idx in df.index:
-        cur, _ = level_of(df, idx, "cur")
-        target, field = level_of(df, idx, "apply")
+        cur, _ = level_of(df, idx, "cur", ctx)
+        target, field = level_of(df, idx, "apply", ctx)
         rc, ra = rank(cur), rank(target)
-        if rc is None or ra is None or _exempt(df, idx, ctx.policy):
+        state = route_state(df, idx, ctx.policy)
+        if rc is None or ra is None or state == "exempt":
             continue
         if ra - rc > 1:
             yield Hit(idx, field, {"cur": cur, "target": target, "clause": clause,
-                                   "why": "应逐级申报，未写明破格或其他直接申报途径"})
+                                   "why": "应逐级申报，未写明破格或其他直接申报途径" if state == "normal" else
+                                   f"申报方式“{mode_of(df, idx)}”不是已知的破格或直接申报途径，请核实"},
+                      None if state == "normal" else "warning")
         elif ra <= rc and mode_of(df, idx) != "转评":
             yield Hit(idx, field, {"cur": cur, "target": target, "clause": clause,
                                    "why": "申报级别不高于现有级别，请核实申报级别或申报方式（同级转系列应填“转评”）"},
@@ -161,8 +158,8 @@ def years_in_title(df, ctx):
     extra = float(policy.get("seniority.mismatch_extra_years", 0, (int, float)))
     extra_exempt = policy.get("seniority.mismatch_exempt_series", [], list)
     for idx in df.index:
-        cur, _ = level_of(df, idx, "cur")
-        target, _ = level_of(df, idx, "apply")
+        cur, _ = level_of(df, idx, "cur", ctx)
+        target, _ = level_of(df, idx, "apply", ctx)
         rc, ra = rank(cur), rank(target)
         if ra is None or not _normal(df, idx, policy):
             continue
@@ -189,6 +186,12 @@ def years_in_title(df, ctx):
         params = {"basis": basis, "start": fmt_date(first, prec), "cutoff": cutoff_text(cutoff),
                   "held_what": what, "target": target, "edu": f"（{edu}）" if edu else "",
                   "clause": cite(policy, policy.get("seniority.clause", "", str))}
+        late = policy.get("seniority.late_review_years", [], list)
+        if v.severity == "error" and basis_col == "cur_title_date" and first.year - 1 in late \
+                and years_held(dt.date(first.year - 1, 12, 31), cutoff) >= req:
+            v = Verdict("warning", v.held, f"（如系{first.year - 1}年度评审、评委会未能当年完成的，可从{first.year - 1}年"
+                                           f"12月31日起算，则年限够，请核实；"
+                                           f"{cite(policy, policy.get('seniority.late_review_clause', '', str))}）")
         if v.severity:
             yield Hit(idx, basis_col, {**params, "held": fmt_years(max(v.held, 0)), "required": fmt_years(req),
                                        "note": v.note}, v.severity)
@@ -251,7 +254,7 @@ def route_years(df, ctx):
     for idx in df.index:
         mode = mode_of(df, idx)
         routes = [r for r in _routes(policy, mode) if _route_applies(df, idx, r)] if mode else []
-        target, field = level_of(df, idx, "apply")
+        target, field = level_of(df, idx, "apply", ctx)
         edu = text(df, idx, "edu_level")
         if not routes or target is None or edu is None:
             continue
@@ -303,7 +306,7 @@ def route_not_open(df, ctx):
         mode = mode_of(df, idx)
         all_routes = _routes(policy, mode) if mode else []
         routes = [r for r in all_routes if _route_applies(df, idx, r)]
-        target, field = level_of(df, idx, "apply")
+        target, field = level_of(df, idx, "apply", ctx)
         if all_routes and not routes:
             who = "、".join(dict.fromkeys(WHO[r.get("when")] for r in all_routes))
             col = "is_grassroots" if all_routes[0].get("when") == "grassroots" else (
@@ -369,7 +372,7 @@ def skill_route(df, ctx):
         entry = table.get(skill)
         if not isinstance(entry, dict) or not (has_no_title(df, idx) or val(df, idx, "cur_title") is None):
             continue
-        target, field = level_of(df, idx, "apply")
+        target, field = level_of(df, idx, "apply", ctx)
         a_series = text(df, idx, "apply_series")
         if target is None or (a_series and a_series != series
                               and series not in title_series(text(df, idx, "apply_title"))):
@@ -414,8 +417,8 @@ def transfer(df, ctx):
     for idx in df.index:
         if mode_of(df, idx) != "转评":
             continue
-        cur, _ = level_of(df, idx, "cur")
-        target, field = level_of(df, idx, "apply")
+        cur, _ = level_of(df, idx, "cur", ctx)
+        target, field = level_of(df, idx, "apply", ctx)
         if rank(cur) is not None and rank(target) is not None and rank(target) > rank(cur):
             yield Hit(idx, field, {"clause": clause, "note": "",
                                    "why": f"只能转评同级资格（现为{cur}），不能同时晋升为{target}；先转后评"})
@@ -453,8 +456,8 @@ def cross_series(df, ctx):
             continue
         if app_s in title_series(text(df, idx, "cur_title")):
             continue
-        cur, _ = level_of(df, idx, "cur")
-        target, _ = level_of(df, idx, "apply")
+        cur, _ = level_of(df, idx, "cur", ctx)
+        target, _ = level_of(df, idx, "apply", ctx)
         if rank(cur) is None or rank(target) is None or rank(target) <= rank(cur):
             continue
         yield Hit(idx, "apply_series", {"cur": cur_s, "target": app_s, "clause": clause,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..fields import ENUMS
 from ..findings import Hit, rule
-from ..titles import RANK, canonical_title, fits_level, is_no_title, title_levels, title_series
-from .career import text
+from ..titles import RANK, canonical_title, is_no_title, level_ranks, title_levels, title_series
+from .career import stated_levels, text
 
 ROSTERS = ("applicant_roster", "review_roster")
 SIDES = (("cur_title", "cur_title_level", "cur_series", "现资格"), ("apply_title", "apply_level", "apply_series",
@@ -38,11 +38,13 @@ def title_level_mismatch(df, ctx):
             if not name or not level or is_no_title(name):
                 continue
             series = text(df, idx, series_col)
-            if fits_level(name, level, series) is not False:
+            levels = title_levels(name, series)
+            ranks = set().union(*(level_ranks(lv) for lv in stated_levels(df, idx, level_col, ctx)))
+            if not levels or not ranks or any(RANK[lv] in ranks for lv in levels):
                 continue
             canon, exact = canonical_title(name)
             where = f"（{series}系列）" if series in title_series(name) else ""
-            yield Hit(idx, title_col, {"side": side, "level": level, "title": canon + where,
+            yield Hit(idx, title_col, {"side": side, "level": ctx.raw(idx, level_col) or level, "title": canon + where,
                                        "levels": _levels_text(title_levels(name, series)),
                                        "soft": "" if exact else "（按名称结尾判断，请核实）"},
                       None if exact else "warning")
