@@ -297,6 +297,10 @@ def test_elg003_exam_only_titles():
     # 赤峰 一(四): 翻译 at every level; national: only 初/中级
     assert errors(check("chifeng-2019", apply_series="翻译", apply_title="一级翻译"), "ELG003")
     assert not hits(check("national", apply_series="翻译", apply_title="一级翻译"), "ELG003")
+    # 卫生 中级: stated by 镇江 (error), a national default elsewhere (warning)
+    nurse = dict(apply_series="卫生", apply_title="主管护师")
+    assert errors(check("zhenjiang-2024", **nurse), "ELG003")
+    assert [f.severity for f in hits(check("kaili-2023", **nurse), "ELG003")] == ["warning"]
 
 
 def test_elg004_social_insurance_wenzhou():
@@ -404,3 +408,19 @@ def test_unknown_route_only_warns():
     assert [f.severity for f in hits(fs, "SEN001")] == ["warning"]
     assert [f.severity for f in hits(check(cur_title="无", apply_title="工程师", apply_mode="人才引进特殊评审"),
                                      "CRT002")] == ["warning"]
+
+
+def test_elg009_retirement_age_warns():
+    old = {"id_number": ident(1962, 3, 1, 5, True)}
+    fs = engine.check_record({**PERSON, **old}, "applicant_roster", policy.load("national"), D(2023, 8, 30))
+    assert [f.severity for f in hits(fs, "ELG009")] == ["warning"] and "61周岁" in hits(fs, "ELG009")[0].message
+    assert not hits(check(), "ELG009")
+    fs = engine.check_record({**PERSON, **old, "retired": "是"}, "applicant_roster", policy.load("national"),
+                             D(2023, 8, 30))
+    assert not hits(fs, "ELG009") and errors(fs, "ELG002")
+
+
+def test_con012_unknown_title_is_only_info():
+    assert [f.severity for f in hits(check(cur_title="高级工程帅", cur_title_level="中级"), "CON012")] == ["info"]
+    assert not hits(check(cur_title="高级工程师", cur_title_level="副高级"), "CON012")
+    assert not hits(check(cur_title="无"), "CON012")

@@ -136,7 +136,7 @@ _SEVERITIES = ("error", "warning", "info")
 _STR_LISTS = ("seniority.from_graduation", "seniority.exempt_modes", "seniority.mismatch_exempt_series",
               "certificate.exam_review", "certificate.exam_review_partial", "certificate.init_access_series",
               "certificate.init_excluded_series", "eligibility.excluded_staff", "eligibility.civil_init_series",
-              "eligibility.exam_only_exempt_modes", "eligibility.checks.appraisal_pass",
+              "eligibility.exam_only_exempt_modes", "eligibility.exam_only_stated", "eligibility.checks.appraisal_pass",
               "eligibility.checks.appraisal_fail")
 _NUMBERS = ("seniority.mismatch_extra_years", "seniority.transfer_years", "eligibility.checks.social_ins_min_months")
 _BOOLS = ("seniority.poge_clause_required", "certificate.poge_exam_exempt", "eligibility.checks.appraisal_required",
@@ -186,6 +186,9 @@ def validate_issue3b(p: Policy) -> None:
     for k in ("eligibility.excluded_staff_severity", "eligibility.retiree_severity"):
         if p.get(k, "error", str) not in _SEVERITIES:
             _fail(p, k, "应为 error、warning 或 info")
+    for sex, age in p.get("eligibility.retire_age", {}, dict).items():
+        if sex not in ("男", "女") or isinstance(age, bool) or not isinstance(age, (int, float)):
+            _fail(p, f"eligibility.retire_age.{sex}", "应为 男/女 = 周岁")
     for series, levels in p.get("eligibility.exam_only", {}, dict).items():
         if not isinstance(levels, list):
             _fail(p, f"eligibility.exam_only.{series}", "应为级别列表")

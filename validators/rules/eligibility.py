@@ -63,11 +63,47 @@ def retiree(df, ctx):
             yield Hit(idx, "staff_category", {"what": "人员身份为“退休”", "clause": clause}, severity)
 
 
+@rule("ELG009", "retirement-age", "eligibility", "warning",
+      "按身份证号码，{sex}性申报人在{as_of}已满{age}周岁，达到法定退休年龄{limit}周岁，请核实是否已退休（{clause}）",
+      kinds=ROSTERS, fields=("id_number",))
+def retirement_age(df, ctx):
+    """
+    检查内容：没有标明退休的申报人，按身份证号码计算的年龄在校验基准日是否已达到法定退休年龄（政策配置 eligibility.retire_age：男60、女55周岁）。只给警告：高级专家可延迟退休，2025年起退休年龄逐步提高。
+
+    依据：退休人员不得申报职称评审（人社部令第40号；赤峰2019 三(二)；镇江2024 一(三)）；`rules.md` §G ELIG-CIVIL-RETIREE“birth_date with sex for a statutory-retirement plausibility check (W only)”。
+
+    不合格示例：基准日 2023-08-30，身份证号码显示 1962 年出生的男性，是否退休为空。
+
+    合格示例：1975 年出生的申报人。
+
+    如何修改：核实是否已退休；已退休的不申报，延迟退休的在备注中说明。
+    """
+    from ..idcard import age_on, parse_id
+
+    policy = ctx.policy
+    limits = policy.get("eligibility.retire_age", {}, dict)
+    if not limits:
+        return
+    clause = cite(policy, policy.get("eligibility.retiree_clause", "", str))
+    for idx in df.index:
+        num = val(df, idx, "id_number")
+        if not isinstance(num, str) or val(df, idx, "retired") == "是" or text(df, idx, "staff_category") == "退休":
+            continue
+        info = parse_id(num)
+        limit = limits.get(info.sex or "")
+        if info.birth is None or not limit:
+            continue
+        age = age_on(info.birth, ctx.as_of)
+        if age >= limit:
+            yield Hit(idx, "id_number", {"sex": info.sex, "as_of": f"{ctx.as_of:%Y-%m-%d}", "age": age,
+                                         "limit": limit, "clause": clause})
+
+
 @rule("ELG003", "exam-only", "eligibility", "error",
       "{series}系列{target}实行以考代评，考试合格即取得资格，不能通过评审{how}取得（{clause}）", kinds=ROSTERS)
 def exam_only(df, ctx):
     """
-    检查内容：申报的系列和级别是否实行以考代评（全国统一考试，考试合格即取得资格，不再评审或认定；政策配置 eligibility.exam_only）。国家默认：经济、会计、统计、审计、卫生、船舶、翻译、出版、通信的初级、中级，计算机技术与软件的初、中、高级；赤峰另将计算机、翻译各级均列为以考代评。海门配置中“初定”不受此限。
+    检查内容：申报的系列和级别是否实行以考代评（全国统一考试，考试合格即取得资格，不再评审或认定；政策配置 eligibility.exam_only）。国家默认：经济、会计、统计、审计、卫生、船舶、翻译、出版、通信的初级、中级，计算机技术与软件的初、中、高级；赤峰另将计算机、翻译各级均列为以考代评。通知本身写明的系列（eligibility.exam_only_stated：镇江的10个专业，赤峰的计算机、翻译）报错，只按国家默认判断的给警告（各地做法有差异，如基层卫生）。海门配置中“初定”不受此限。
 
     依据：镇江2024 二(五)“考试成绩合格即取得相应层级职称，不再进行相应层级职称评审或认定”、二(六)；赤峰2019 一(四)；national.md “Evaluation modes”。
 
@@ -80,6 +116,7 @@ def exam_only(df, ctx):
     policy = ctx.policy
     table = policy.get("eligibility.exam_only", {}, dict)
     exempt = set(policy.get("eligibility.exam_only_exempt_modes", [], list))
+    stated = set(policy.get("eligibility.exam_only_stated", [], list))
     clause = cite(policy, policy.get("eligibility.exam_only_clause", "", str))
     for idx in df.index:
         series = apply_series(df, idx)
@@ -88,7 +125,8 @@ def exam_only(df, ctx):
         if series not in table or target not in table[series] or mode in exempt:
             continue
         how = "或认定" if mode in ("初定", "考核认定") else ""
-        yield Hit(idx, field, {"series": series, "target": target, "how": how, "clause": clause})
+        yield Hit(idx, field, {"series": series, "target": target, "how": how, "clause": clause},
+                  None if series in stated else "warning")
 
 
 @rule("ELG004", "social-insurance", "eligibility", "error",

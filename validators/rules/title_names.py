@@ -78,3 +78,26 @@ def title_series_mismatch(df, ctx):
                 yield Hit(idx, title_col, {"side": side, "series": series, "title": canon,
                                            "found": "、".join(sorted(found))})
 
+
+
+@rule("CON012", "title-name-unknown", "consistency", "info",
+      "{side}名称“{value}”不在常见资格名称表中，未核对其级别和系列；请确认是否写的是证书上的全称", kinds=ROSTERS)
+def title_unknown(df, ctx):
+    """
+    检查内容：现资格或申报资格的名称是否能在资格名称表（`validators/titles.py`）中找到。找不到的不报错，只提示未能核对级别和系列（可能是错别字、简称，也可能是表中未收录的系列）。
+
+    依据：national.md “Levels and series”；`rules.md` §Y FMT-TITLE-NAME。
+
+    不合格示例：资格名称“高级工程帅”。
+
+    合格示例：资格名称“高级工程师”。
+
+    如何修改：按资格证书写全称；确是表中未收录的系列，可忽略此提示。
+    """
+    for title_col, _, _, side in SIDES:
+        if title_col not in df:
+            continue
+        for idx in df.index:
+            name = text(df, idx, title_col)
+            if name and not is_no_title(name) and canonical_title(name)[0] is None:
+                yield Hit(idx, title_col, {"side": side})
