@@ -197,3 +197,30 @@ def test_xlsx_named_xls_is_read_by_content(tmp_path, run):
 
 def test_context_policy_loads():
     assert load("kaili-2023").as_of() == dt.date(2023, 8, 30)
+
+
+def test_value_variants_read_from_a_workbook(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "最高学历", "是否破格", "申报级别", "毕业时间", "专业工作年限", "2022年度考核"])
+    rows = [
+        ["甲", ID1, "本科", "Y", "高级", 43617, "12", "合格"],
+        ["乙", ID2, "大专", "N", "副高", "2019-06", "８", "优秀"],
+        ["丙", ID3, "硕士", "√", "中级职称", "2019.6", 7.0, "称职"],
+        ["丁", ID4, "大学本科", "×", "正高", "2019年6月1日", "10年", "基本合格"],
+        ["戊", ID1, "中级工班", "有", "初级", "20190601", "3 ", "不定等次"],
+        ["己", ID2, "大学专科", "无", "助理", dt.date(2019, 6, 1), "0", "优秀"],
+    ]
+    for r in rows:
+        ws.append(r)
+    wb.save(tmp_path / "v.xlsx")
+    t = read_workbook(tmp_path / "v.xlsx").tables[0]
+    ref = TableRef("v.xlsx", t.sheet, t.kind, {c.field: (c.header, c.letter) for c in t.columns}, 1)
+    df = table_frame(t, 0, ref, [])
+    assert df["edu_level"].tolist() == ["大学本科", "大学专科", "硕士研究生", "大学本科", "中专", "大学专科"]
+    assert df["is_poge"].tolist() == ["是", "否", "是", "否", "是", "否"]
+    assert df["apply_level"].tolist() == ["副高级", "副高级", "中级", "正高级", "初级", "助理级"]
+    assert df["grad_date"].tolist() == ["2019-06-01", "2019-06", "2019-06", "2019-06-01", "2019-06-01",
+                                        "2019-06-01"]
+    assert df["prof_work_years"].tolist() == ["12", "8", "7", "10", "3", "0"]
+    assert df["appraisal@2022"].tolist() == ["合格", "优秀", "称职", "基本合格", "不定等次", "优秀"]

@@ -90,10 +90,14 @@ def table_frame(table: Table, tid: int, ref: TableRef, findings: list[Finding]) 
     """Canonical text per field, raw values beside it, provenance; normaliser notes become findings."""
     data: dict[str, list] = {"_t": [tid] * len(table.rows), "_row": list(table.rows)}
     for j, col in enumerate(table.columns):
-        canon, raws = [], []
+        canon, raws, memo = [], [], {}
         for r, values in zip(table.rows, table.values):
             v = values[j]
-            c, note = normalise(col.field, v)
+            key = (type(v), v)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = normalise(col.field, v)
+            c, note = got
             canon.append(c)
             raws.append(v)
             if note:

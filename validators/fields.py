@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------------------------------------------
 # Allowed values (enumerations).  Each maps a canonical value to its accepted spellings.
@@ -28,12 +29,12 @@ class Enum:
         return list(self.values)
 
     def lookup(self) -> dict[str, str]:
-        table: dict[str, str] = {}
-        for canon, syns in self.values.items():
-            for s in (canon, *syns):
-                table[squeeze(s).lower()] = canon
-        return table
+        """Accepted spelling (squeezed, lower-case) -> canonical value; built once per enumeration."""
+        return _LOOKUPS.get(self.name) or _LOOKUPS.setdefault(self.name, {
+            squeeze(s).lower(): canon for canon, syns in self.values.items() for s in (canon, *syns)})
 
+
+_LOOKUPS: dict[str, dict[str, str]] = {}
 
 ENUMS: dict[str, Enum] = {
     e.name: e
@@ -421,6 +422,7 @@ _SYNONYMS: dict[str, str] = {}
 for _fld in FIELDS.values():
     for _s in (_fld.label, *_fld.synonyms):
         _SYNONYMS.setdefault(header_key(_s), _fld.name)
+_LONG_SYNONYMS = sorted((k for k in _SYNONYMS if len(k) >= 4), key=len, reverse=True)
 _PARENT_OF: dict[str, str] = {header_key(p): g for g, ps in PARENT_GROUPS.items() for p in ps}
 _CHILD: dict[str, dict[str, str]] = {g: {header_key(k): v for k, v in m.items()} for g, m in CHILD_FIELDS.items()}
 
@@ -434,9 +436,12 @@ def _lookup(key: str) -> str | None:
         m = pattern.match(key)
         if m:
             return f"{base}@{m.group('year')}"
-    return None
+    # a longer header that contains a distinctive synonym: "申报人身份证号码（18位）", "现工作单位全称"
+    best = max((s for s in _LONG_SYNONYMS if s in key and len(key) <= len(s) + 4), key=len, default=None)
+    return _SYNONYMS[best] if best else None
 
 
+@lru_cache(maxsize=4096)
 def match_header(text: object, parent: object = None) -> str | None:
     """Map one header cell (and the parent header above it, for two-level headers) to a canonical field."""
     key = header_key(text) if text not in (None, "") else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
@@ -30,8 +31,9 @@ class IdInfo:
         return not self.problems
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_id(number: str) -> IdInfo:
-    """Check format, check character and embedded birth date of a canonical (upper-case, no spaces) ID."""
+    """(Cached: treat the result as read-only.) Check format, check character and embedded birth date of a canonical (upper-case, no spaces) ID."""
     info = IdInfo(number)
     if _ID15.match(number):
         info.problems.append(("IDN007", {}))

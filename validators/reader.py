@@ -329,6 +329,8 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
         rows.append(r + 1)
         values.append(vals)
     kind = classify({c.field for c in cols}, meta.get("title", "") + sheet)
+    if kind is None:
+        return None
     return Table(sheet, kind, (top + 1, header_end + 1), cols, rows, values, meta, unknown)
 
 
@@ -345,8 +347,8 @@ def _meta(grid: Grid, header_top: int) -> dict:
         if not joined:
             continue
         m = UNIT_LINE.search(joined)
-        if m and m.group("unit").strip(" _：:"):
-            meta["unit"] = m.group("unit").strip(" _：:")
+        if m and _unit_name(m.group("unit")):
+            meta["unit"] = _unit_name(m.group("unit"))
         d = DATE_LINE.search(joined)
         if d and d.group("date").strip():
             meta["fill_date"] = d.group("date").strip()
@@ -357,13 +359,17 @@ def _meta(grid: Grid, header_top: int) -> dict:
     return meta
 
 
+def _unit_name(text: str) -> str:
+    return re.sub(r"[（(](?:盖章|公章|章)[）)]", "", text).strip(" _：:")
+
+
 def _footer_meta(grid: Grid, start: int) -> dict:
     meta = {}
     for r in range(start, min(start + 15, grid.r0 + grid.height)):
         joined = " ".join(dict.fromkeys(_text(v) for v in grid.row(r) if _text(v)))
         m = UNIT_LINE.search(joined)
-        if m and m.group("unit").strip(" _：:"):
-            meta.setdefault("unit", m.group("unit").strip(" _：:"))
+        if m and _unit_name(m.group("unit")):
+            meta.setdefault("unit", _unit_name(m.group("unit")))
     return meta
 
 
@@ -392,8 +398,8 @@ def classify(fields: set[str], title: str) -> str | None:
             score[kind] += 3
             break
     kind, best = max(score.items(), key=lambda kv: kv[1])
-    if best <= 0:
-        return None
+    if best <= 0:  # a plain list of people: read it as a roster
+        return "applicant_roster" if base & {"name", "id_number"} else None
     return kind
 
 

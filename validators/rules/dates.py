@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..fields import field_label
@@ -25,14 +26,23 @@ NOT_FUTURE = ("birth_date", "grad_date", "work_start_date", "cur_title_date", "s
 _RANK = {"Y": 0, "M": 1, "D": 2}
 
 
-def _key(ts: pd.Timestamp, prec: str):
-    return (ts.year,) if prec == "Y" else (ts.year, ts.month) if prec == "M" else (ts.year, ts.month, ts.day)
+def _keys(dates: pd.Series, prec: pd.Series, rank: np.ndarray) -> np.ndarray:
+    """Sortable integer keys of dates truncated to ``rank`` (0 year, 1 month, 2 day); NaT gives -1."""
+    d = pd.DatetimeIndex(dates)
+    y, m, dd = d.year.to_numpy(), d.month.to_numpy(), d.day.to_numpy()
+    key = y * 10000 + np.where(rank >= 1, m * 100, 0) + np.where(rank >= 2, dd, 0)
+    return np.where(d.isna(), -1, key)
 
 
-def definitely_before(a: pd.Timestamp, pa: str, b: pd.Timestamp, pb: str) -> bool:
-    """Is ``a`` before ``b`` whatever the unknown parts (day, month) of either?"""
-    p = min(pa, pb, key=_RANK.get)
-    return _key(a, p) < _key(b, p)
+def _rank(prec: pd.Series) -> np.ndarray:
+    return prec.map(_RANK).fillna(2).to_numpy(dtype=int)
+
+
+def definitely_before(a: pd.Series, pa: pd.Series, b: pd.Series, pb: pd.Series) -> np.ndarray:
+    """Row by row: is ``a`` before ``b`` whatever the unknown parts (day, month) of either?"""
+    rank = np.minimum(_rank(pa), _rank(pb))
+    ka, kb = _keys(a, pa, rank), _keys(b, pb, rank)
+    return (ka >= 0) & (kb >= 0) & (ka < kb)
 
 
 @rule("FMT005", "date-order", "format", "error", "{column}“{value}”与{other}“{other_value}”先后矛盾：{reason}",
@@ -52,14 +62,11 @@ def date_order(df, ctx):
     for early, late, years, reason in ORDER:
         if early not in df or late not in df:
             continue
-        a, b = df[early], df[late]
-        pa, pb = df[f"{early}__prec"], df[f"{late}__prec"]
-        mask = a.notna() & b.notna()
-        for idx in df.index[mask]:
-            x = a[idx] + pd.DateOffset(years=years)
-            if definitely_before(b[idx], pb[idx], x, pa[idx]):
-                yield Hit(idx, late, {"other": field_label(early), "other_value": ctx.raw(idx, early),
-                                      "reason": reason})
+        shifted = df[early] + pd.DateOffset(years=years) if years else df[early]
+        bad = definitely_before(df[late], df[f"{late}__prec"], shifted, df[f"{early}__prec"])
+        for idx in df.index[bad]:
+            yield Hit(idx, late, {"other": field_label(early), "other_value": ctx.raw(idx, early),
+                                  "reason": reason})
 
 
 @rule("FMT008", "date-after-as-of", "format", "error", "{column}“{value}”晚于校验基准日{as_of}，不可能已经发生",
@@ -76,11 +83,10 @@ def not_future(df, ctx):
 
     如何修改：核对年份，通常是数字顺序录反或录错。
     """
-    as_of = pd.Timestamp(ctx.as_of)
+    as_of = pd.Series(pd.Timestamp(ctx.as_of), index=df.index)
+    day = pd.Series("D", index=df.index)
     for fld in NOT_FUTURE:
         if fld not in df:
             continue
-        col, prec = df[fld], df[f"{fld}__prec"]
-        for idx in df.index[col.notna()]:
-            if definitely_before(as_of, "D", col[idx], prec[idx]):
-                yield Hit(idx, fld, {"as_of": f"{ctx.as_of:%Y-%m-%d}"})
+        for idx in df.index[definitely_before(as_of, day, df[fld], df[f"{fld}__prec"])]:
+            yield Hit(idx, fld, {"as_of": f"{ctx.as_of:%Y-%m-%d}"})

@@ -52,13 +52,15 @@ def dup_across_files(df, ctx):
 
     如何修改：与相关单位核实此人由哪个单位申报，撤回另一份中的重复行。
     """
+    if "id_number" not in df:
+        return
     sub = df[df["id_number"].notna()]
     for kind, part in sub.groupby("kind", sort=False):
         cols = [c for c in _key_cols(kind) if c in part]
+        spread = part.groupby(cols, sort=False, dropna=False)["_file"].transform("nunique")
+        part = part[spread > 1]
         for _, group in part.groupby(cols, sort=False, dropna=False):
             files = group["_file"].unique()
-            if len(files) < 2:
-                continue
             year = group["ce_year"].iloc[0] if "ce_year" in cols else None
             what = f"（{int(year)}年度）" if year is not None and year == year else ""
             for idx, f in zip(group.index, group["_file"]):

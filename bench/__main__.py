@@ -1,0 +1,144 @@
+"""Benchmark: the naive approach, zhicheng with 1 and 2 jobs, and the parsing floor, on the same generated files.
+
+    python -m bench --files 300 --rows 200 --defect-rate 0.05 --out bench-out
+
+Prints files/s, rows/s, peak memory and the ratios, and writes them to OUT/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .generate import generate
+
+HERE = Path(__file__).resolve().parent
+
+# Each measurement runs in a fresh process so peak memory and import costs are its own.
+NAIVE = r"""
+import sys, time, resource, glob
+t0 = time.perf_counter()
+import pandas as pd, pandera.pandas as pa
+from pandera.typing import Series
+
+class Roster(pa.DataFrameModel):
+    姓名: Series[str] = pa.Field(nullable=False)
+    性别: Series[str] = pa.Field(isin=["男", "女"])
+    身份证号码: Series[str] = pa.Field(str_matches=r"^\d{17}[\dX]$")
+    class Config:
+        strict = False
+        coerce = True
+
+rows = errors = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
+    df = pd.read_excel(path, engine="openpyxl", header=3, skipfooter=2, dtype=str)
+    df = df.iloc[1:]  # the second header row
+    rows += len(df)
+    try:
+        Roster.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        errors += len(e.failure_cases)
+print(time.perf_counter() - t0, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+FLOOR = r"""
+import sys, time, resource, glob, zipfile, xml.parsers.expat
+t0 = time.perf_counter()
+n = 0
+for path in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet") or name == "xl/sharedStrings.xml":
+                p = xml.parsers.expat.ParserCreate()  # tokenises in C, no handlers: no per-cell Python
+                p.Parse(z.read(name), True)
+                n += 1
+print(time.perf_counter() - t0, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+RUN = r"""
+import sys, time, resource, subprocess
+t0 = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, 0)
+print(time.perf_counter() - t0, rc, peak)
+"""
+
+
+def measure(code: str, *args: str) -> tuple[float, float, int]:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    seconds, extra, peak_kb = out.stdout.split()[-3:]
+    return float(seconds), float(extra), int(peak_kb)
+
+
+def zhicheng(folder: Path, out: Path, jobs: int, annotate: bool) -> tuple[float, int]:
+    cmd = [sys.executable, "-m", "zhicheng", "validate", str(folder), "--out", str(out), "--quiet",
+           "--jobs", str(jobs)]
+    if not annotate:
+        cmd.append("--no-annotate")
+    seconds, rc, peak = measure(RUN, *cmd)
+    if rc not in (0, 1):
+        raise SystemExit(f"zhicheng exited {int(rc)}: {' '.join(cmd)}")
+    return seconds, peak
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=300)
+    ap.add_argument("--rows", type=int, default=200)
+    ap.add_argument("--defect-rate", type=float, default=0.05)
+    ap.add_argument("--out", default="bench-out")
+    ap.add_argument("--skip-naive", action="store_true", help="skip the slow naive approach")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    data = out / f"data_{args.files}x{args.rows}"
+    t = time.perf_counter()
+    generate(data, args.files, args.rows, args.defect_rate)
+    print(f"{args.files} files × {args.rows} rows in {data} ({time.perf_counter() - t:.1f} s to generate)")
+    rows = args.files * args.rows
+    results: dict[str, dict] = {}
+
+    def record(name, seconds, peak_kb):
+        results[name] = {"seconds": round(seconds, 3), "files_per_s": round(args.files / seconds, 1),
+                         "rows_per_s": round(rows / seconds), "peak_rss_mb": round(peak_kb / 1024, 1)}
+        r = results[name]
+        print(f"{name:28} {r['seconds']:8.2f} s {r['files_per_s']:8.1f} files/s {r['rows_per_s']:9d} rows/s "
+              f"{r['peak_rss_mb']:7.1f} MB")
+
+    s, _, peak = measure(FLOOR, str(data))
+    record("parsing_floor", s, peak)
+    if not args.skip_naive:
+        s, _, peak = measure(NAIVE, str(data))
+        record("naive_pandas_pandera", s, peak)
+    for jobs in (1, 2):
+        s, peak = zhicheng(data, out / f"zc_j{jobs}", jobs, annotate=False)
+        record(f"zhicheng_jobs{jobs}", s, peak)
+    s, peak = zhicheng(data, out / "zc_j2_annotated", 2, annotate=True)
+    record("zhicheng_jobs2_annotated", s, peak)
+
+    def ratio(a, b):
+        return round(results[b]["seconds"] / results[a]["seconds"], 2) if a in results and b in results else None
+
+    ratios = {
+        "jobs2_vs_naive": ratio("zhicheng_jobs2", "naive_pandas_pandera"),
+        "jobs2_vs_floor": round(results["zhicheng_jobs2"]["seconds"] / results["parsing_floor"]["seconds"], 2),
+        "annotated_jobs2_vs_naive": ratio("zhicheng_jobs2_annotated", "naive_pandas_pandera"),
+        "jobs2_vs_jobs1": ratio("zhicheng_jobs2", "zhicheng_jobs1"),
+    }
+    print("ratios (speed-up = naive time / zhicheng time; floor ratio = zhicheng time / floor time):")
+    for k, v in ratios.items():
+        print(f"  {k:26} {v}")
+    doc = {"files": args.files, "rows": args.rows, "defect_rate": args.defect_rate, "cpus": os.cpu_count(),
+           "python": platform.python_version(), "results": results, "ratios": ratios}
+    (out / "bench.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    print(f"written {out / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

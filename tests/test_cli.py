@@ -1,0 +1,126 @@
+"""The `zhicheng validate` command: JSON contract, exit codes, a folder with bad files, the bundled examples."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, ident, save_rows
+from zhicheng.cli import main
+
+FINDING_KEYS = {"code", "category", "severity", "file", "sheet", "row", "column", "cell", "message", "value"}
+CATEGORIES = {"structure", "format", "identity", "duplicate", "hours", "certificate", "discipline", "seniority",
+              "eligibility", "procedure", "consistency"}
+
+
+def load(out):
+    return json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_folder_with_bad_files_is_still_checked(tmp_path):
+    src = tmp_path / "in"
+    (src / "单位A").mkdir(parents=True)
+    good = save_rows(src / "单位A" / "花名册.xlsx", ["姓名", "身份证号码", "性别"],
+                     [["张三", ident(1985, 6, 12), "女"]])
+    (src / "text.xlsx").write_text("not a workbook", encoding="utf-8")
+    (src / "trunc.xlsx").write_bytes(good.read_bytes()[:2000])
+    (src / "notes.txt").write_text("ignored: not a spreadsheet name")
+    before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
+    out = tmp_path / "out"
+    rc = main(["validate", str(src), "--out", str(out), "--quiet"])
+    assert rc == 1
+    doc = load(out)
+    assert set(doc) == {"tool", "version", "policy", "as_of", "files", "findings"}
+    assert doc["tool"] == "zhicheng" and doc["policy"] == "national"
+    files = {f["file"]: f for f in doc["files"]}
+    assert set(files) == {"单位A/花名册.xlsx", "text.xlsx", "trunc.xlsx"}
+    assert files["text.xlsx"]["status"] == "unreadable" and files["trunc.xlsx"]["status"] == "unreadable"
+    assert files["单位A/花名册.xlsx"]["kind"] == "applicant_roster" and files["单位A/花名册.xlsx"]["rows"] == 1
+    assert len(files["单位A/花名册.xlsx"]["sha256"]) == 64
+    by_file = {(f["file"], f["code"]) for f in doc["findings"]}
+    assert {("text.xlsx", "STR001"), ("trunc.xlsx", "STR001"), ("单位A/花名册.xlsx", "IDN004")} <= by_file
+    for f in doc["findings"]:
+        assert set(f) == FINDING_KEYS and f["category"] in CATEGORIES
+    # inputs untouched
+    assert before == {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
+
+
+def test_exit_codes(tmp_path):
+    clean = save_rows(tmp_path / "ok.xlsx", ["姓名", "身份证号码"], [["张三", ident(1985, 6, 12)]])
+    assert main(["validate", str(clean), "--out", str(tmp_path / "o1"), "-q"]) == 0
+    assert load(tmp_path / "o1")["files"][0]["file"] == "ok.xlsx"
+    assert main(["validate", str(tmp_path / "missing.xlsx"), "--out", str(tmp_path / "o2"), "-q"]) == 2
+    assert main(["validate", str(clean), "--policy", "nowhere-1999", "--out", str(tmp_path / "o3"), "-q"]) == 2
+
+
+@pytest.mark.parametrize("policy", ["national", "haimen-2010", "kaili-2023", "wenzhou-2019", "chifeng-2019",
+                                    "zhenjiang-2024"])
+def test_policy_names_accepted_and_as_of(tmp_path, policy):
+    clean = save_rows(tmp_path / "ok.xlsx", ["姓名", "身份证号码"], [["张三", ident(1985, 6, 12)]])
+    rc = main(["validate", str(clean), "--policy", policy, "--as-of", "2024-01-02", "--out", str(tmp_path), "-q"])
+    doc = load(tmp_path)
+    assert rc == 0 and doc["policy"] == policy and doc["as_of"] == "2024-01-02"
+
+
+def test_bundled_examples_show_planted_defects(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "zhicheng", "validate", str(ROOT / "examples"), "--policy",
+                           "kaili-2023", "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "问题" in proc.stdout
+    doc = load(out)
+    found = {(f["file"], f["row"], f["code"]) for f in doc["findings"]}
+    kl = "凯里市某医院_申报人员花名册.xlsx"
+    for row, code in [(7, "IDN002"), (9, "IDN006"), (10, "IDN004"), (14, "DUP001"), (19, "FMT001"),
+                      (22, "IDN005"), (27, "FMT003")]:
+        assert (kl, row, code) in found
+    assert ("海门某厂_评审通过人员花名册.xls", 8, "IDN002") in found
+    assert ("温州某企业_评审对象资格审查花名册.xlsx", 18, "FMT004") in found
+    assert {f["file"] for f in doc["findings"] if f["code"] == "STR001"} == {"损坏的文件.xlsx", "不是表格.xlsx"}
+    clean = [f for f in doc["findings"] if f["file"] == "干净的花名册.xlsx" and f["severity"] == "error"]
+    assert clean == []
+
+
+def test_examples_are_reproducible(tmp_path):
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import make_examples
+    finally:
+        sys.path.pop(0)
+    made = make_examples.main(tmp_path)
+    import python_calamine as pc
+
+    for p in made:
+        shipped = ROOT / "examples" / Path(p).name
+        assert shipped.exists()
+        if Path(p).name in ("损坏的文件.xlsx", "不是表格.xlsx"):
+            continue
+        a, b = pc.CalamineWorkbook.from_path(str(p)), pc.CalamineWorkbook.from_path(str(shipped))
+        assert a.sheet_names == b.sheet_names
+        for name in a.sheet_names:
+            assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python()
+
+
+def test_policy_commands(capsys):
+    assert main(["policy", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("national", "kaili-2023", "zhenjiang-2024"):
+        assert name in out
+    assert main(["policy", "show", "kaili-2023"]) == 0
+    assert "national → kaili-2023" in capsys.readouterr().out
+
+
+def test_malformed_user_policy_names_key(tmp_path, capsys):
+    bad = tmp_path / "my.toml"
+    bad.write_text('extends = "national"\ncutoff = "2023-13-45"\n', encoding="utf-8")
+    clean = save_rows(tmp_path / "ok.xlsx", ["姓名", "身份证号码"], [["张三", ident(1985, 6, 12)]])
+    assert main(["validate", str(clean), "--policy", str(bad), "--out", str(tmp_path), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "cutoff" in err and "Traceback" not in err
+    broken = tmp_path / "broken.toml"
+    broken.write_text("name = [unclosed\n", encoding="utf-8")
+    assert main(["validate", str(clean), "--policy", str(broken), "--out", str(tmp_path), "-q"]) == 2
+    assert "格式错误" in capsys.readouterr().err
