@@ -60,7 +60,13 @@ def test_cutoff_follows_the_profile_and_moves_with_the_year():
     assert seniority_cutoff(kl, D(2023, 8, 30)) == D(2023, 12, 31)
     assert seniority_cutoff(cf, D(2019, 7, 6)) == D(2018, 12, 31)  # end of the previous year
     assert seniority_cutoff(cf, D(2023, 8, 30)) == D(2022, 12, 31)  # same convention, another year
-    assert seniority_cutoff(nat, D(2023, 8, 30)) == D(2023, 8, 30)  # no cutoff: the as-of date
+    assert seniority_cutoff(nat, D(2023, 8, 30)) == D(2023, 12, 31)  # no cutoff: the end of the as-of year
+
+
+def test_cutoff_as_of_date_when_configured(tmp_path):
+    f = tmp_path / "mine.toml"
+    f.write_text('extends = "national"\nname = "mine"\n[seniority]\ndefault_cutoff = "as_of"\n', encoding="utf-8")
+    assert seniority_cutoff(policy.load(str(f)), D(2023, 8, 30)) == D(2023, 8, 30)
 
 
 def test_judge_years_month_precision():
@@ -124,11 +130,14 @@ def test_sen002_years_in_title_message():
     assert not hits(check("kaili-2023", **ENGINEER, cur_title_date="2017.06"), "SEN002")
 
 
-def test_sen002_depends_on_the_day_warns():
-    f = hits(check("national", as_of=D(2023, 8, 15), **ENGINEER, cur_title_date="2018.08"), "SEN002")
-    assert [x.severity for x in f] == ["warning"] and "只写到月" in f[0].message
-    assert not hits(check("national", as_of=D(2023, 8, 15), **ENGINEER, cur_title_date="2018-08-10"), "SEN002")
-    assert errors(check("national", as_of=D(2023, 8, 15), **ENGINEER, cur_title_date="2018-08-20"), "SEN002")
+def test_sen002_depends_on_the_day_warns(tmp_path):
+    f = tmp_path / "mid.toml"
+    f.write_text('extends = "national"\nname = "mid"\nas_of = "2023-08-15"\ncutoff = "2023-08-15"\n', encoding="utf-8")
+    mid = str(f)
+    found = hits(check(mid, **ENGINEER, cur_title_date="2018.08"), "SEN002")
+    assert [x.severity for x in found] == ["warning"] and "只写到月" in found[0].message
+    assert not hits(check(mid, **ENGINEER, cur_title_date="2018-08-10"), "SEN002")
+    assert errors(check(mid, **ENGINEER, cur_title_date="2018-08-20"), "SEN002")
 
 
 def test_sen002_missing_data_is_silent_and_poge_is_exempt():

@@ -176,6 +176,8 @@ def validate_issue3b(p: Policy) -> None:
             _fail(p, k, "不能为负数")
     for k in _BOOLS:
         p.get(k, False, bool)
+    if p.get("seniority.default_cutoff", "year_end", str) not in ("year_end", "as_of"):
+        _fail(p, "seniority.default_cutoff", "应为 year_end（申报当年12月31日）或 as_of（校验基准日）")
     if not all(isinstance(y, int) and not isinstance(y, bool) for y in p.get("seniority.late_review_years", [], list)):
         _fail(p, "seniority.late_review_years", "应为年份（整数）列表")
     for lv in p.get("certificate.exam_review_levels", [], list):

@@ -51,12 +51,14 @@ def required_years(policy, series: str | None, target_level: str, edu_level: str
 
 
 def seniority_cutoff(policy, as_of: dt.date) -> dt.date:
-    """The date seniority is counted to: the profile's ``cutoff`` (empty: the as-of date).  When the check runs
-    for another year than the profile's own (``--as-of`` in a different year), the cutoff moves by the same number
-    of years, keeping the notice's convention (end of the application year, or of the year before)."""
+    """The date seniority is counted to: the profile's ``cutoff``; without one, the end of the as-of year
+    (``seniority.default_cutoff = "year_end"``) or the as-of date (``"as_of"``).  When the check runs for another
+    year than the profile's own (``--as-of`` in a different year), the cutoff moves by the same number of years,
+    keeping the notice's convention (end of the application year, or of the year before)."""
     cutoff = policy.date("cutoff")
     if cutoff is None:
-        return as_of
+        year_end = policy.get("seniority.default_cutoff", "year_end", str) == "year_end"
+        return dt.date(as_of.year, 12, 31) if year_end else as_of
     own = policy.date("as_of")
     shift = as_of.year - own.year if own else 0
     if shift:
@@ -182,6 +184,8 @@ def years_in_title(df, ctx):
         if req is None or req <= 0:
             continue
         first, last, prec = span
+        if first > ctx.as_of:  # a date in the future is FMT008's finding, not a seniority verdict
+            continue
         v = judge_years(first, last, prec, cutoff, req)
         params = {"basis": basis, "start": fmt_date(first, prec), "cutoff": cutoff_text(cutoff),
                   "held_what": what, "target": target, "edu": f"（{edu}）" if edu else "",
