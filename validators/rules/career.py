@@ -15,11 +15,27 @@ from ..fields import squeeze
 from ..titles import is_no_title, level_ranks, title_level
 
 
+# {id(frame): (frame, {column: {index: value}})} for the few frames in use: cell look-ups without the per-cell
+# cost of pandas.  The frame itself is kept beside its id so a recycled id is never mistaken for it.
+_CACHE: dict[int, tuple] = {}
+
+
+def column(df: pd.DataFrame, col: str) -> dict:
+    """{index: value} of one column (empty when missing), built once per frame."""
+    entry = _CACHE.get(id(df))
+    if entry is None or entry[0] is not df:
+        if len(_CACHE) >= 4:
+            _CACHE.pop(next(iter(_CACHE)))
+        entry = _CACHE[id(df)] = (df, {})
+    cols = entry[1]
+    if col not in cols:
+        cols[col] = df[col].to_dict() if col in df else {}
+    return cols[col]
+
+
 def val(df: pd.DataFrame, idx, col: str):
     """A typed cell, None when the column is missing or the cell empty."""
-    if col not in df:
-        return None
-    v = df.at[idx, col]
+    v = column(df, col).get(idx)
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return None
     return v
@@ -40,7 +56,12 @@ def stated_levels(df, idx, level_col: str, ctx=None) -> tuple[str, ...]:
     lv = text(df, idx, level_col)
     if not lv or not level_ranks(lv):
         return ()
-    raw = squeeze(ctx.raw(idx, level_col)) if ctx is not None else lv
+    if lv not in BROAD and lv != "副高级":  # only 副高级 may have been written as the broad 高级
+        return (lv,)
+    raw = lv
+    if ctx is not None and ctx.frame is not None:
+        got = val(ctx.frame, idx, f"_raw_{level_col}")
+        raw = squeeze(got) if got is not None else lv
     return BROAD.get(raw) or BROAD.get(lv) or (lv,)
 
 
