@@ -110,9 +110,19 @@ def _table() -> dict[str, dict[str, set[str]]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _by_length() -> list[str]:
+    return sorted(_table(), key=len, reverse=True)
+
+
 def canonical_title(name: object) -> tuple[str | None, bool]:
     """(full title name, exact) for a written name; exact is False for a name matched by its ending only
     ("电气工程师" -> 工程师).  (None, False) for an unknown name."""
+    return _canonical(str(name or ""))
+
+
+@lru_cache(maxsize=4096)
+def _canonical(name: str) -> tuple[str | None, bool]:
     key = _key(name)
     if not key:
         return None, False
@@ -123,7 +133,7 @@ def canonical_title(name: object) -> tuple[str | None, bool]:
     raw = SYNONYMS.get(_SPACE.sub("", unicodedata.normalize("NFKC", str(name))))
     if raw in table:
         return raw, True
-    for n in sorted(table, key=len, reverse=True):  # the longest known ending: "建筑高级工程师" is not "工程师"
+    for n in _by_length():  # the longest known ending first: "建筑高级工程师" is not "工程师"
         if len(key) > len(n) >= 2 and key.endswith(n):
             prefix = key[: -len(n)]
             if set(prefix) & _LEVELISH:
