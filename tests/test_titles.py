@@ -56,3 +56,9 @@ def test_fits_level():
 
 def test_no_title_markers():
     assert is_no_title("无") and is_no_title("无职称") and not is_no_title("") and not is_no_title("工程师")
+
+
+def test_senior_titles_marked_as_professor_level():
+    assert title_level("高级工程师（教授级）") == "正高级"
+    assert title_level("高级工程师(正高级)") == "正高级"
+    assert title_level("高级工程师（机电）") == "副高级"

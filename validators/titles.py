@@ -128,6 +128,8 @@ def _canonical(name: str) -> tuple[str | None, bool]:
         return None, False
     table = _table()
     key = SYNONYMS.get(key, key)
+    if key.startswith("高级") and f"正{key}" in table and re.search(r"教授级|研究员级|正高", name):
+        return f"正{key}", True  # 高级工程师（教授级）, 高级会计师（正高级）
     if key in table:
         return key, True
     raw = SYNONYMS.get(_SPACE.sub("", unicodedata.normalize("NFKC", str(name))))
