@@ -433,3 +433,9 @@ def test_con012_unknown_title_is_only_info():
     assert [f.severity for f in hits(check(cur_title="高级工程帅", cur_title_level="中级"), "CON012")] == ["info"]
     assert not hits(check(cur_title="高级工程师", cur_title_level="副高级"), "CON012")
     assert not hits(check(cur_title="无"), "CON012")
+
+
+def test_elg005_appraisal_without_year_only_warns():
+    wz = dict(policy_name="wenzhou-2019", as_of=D(2019, 8, 31))
+    assert [f.severity for f in hits(check(**wz, appraisal="基本合格"), "ELG005")] == ["warning"]
+    assert not hits(check(**wz, appraisal="优秀"), "ELG005")

@@ -157,7 +157,7 @@ def social_insurance(df, ctx):
 @rule("ELG005", "appraisal", "eligibility", "error", "{year}年度考核为“{value}”，{why}（{clause}）", kinds=ROSTERS)
 def appraisal(df, ctx):
     """
-    检查内容：晋升所需最低年限内各年度的年度考核是否为合格（或称职）以上（温州配置 eligibility.checks.appraisal_required）。表中按年份列出的考核（如“2017年度考核”）中，落在资历截止日之前最低年限内的年份为“基本合格”“不合格”“不称职”的报错；“不定等次”“未参加”给警告。最低年限无法确定时（如缺学历），不合格的年份只给警告。
+    检查内容：晋升所需最低年限内各年度的年度考核是否为合格（或称职）以上（温州配置 eligibility.checks.appraisal_required）。表中按年份列出的考核（如“2017年度考核”）中，落在资历截止日之前最低年限内的年份为“基本合格”“不合格”“不称职”的报错；“不定等次”“未参加”给警告。最低年限无法确定时（如缺学历），不合格的年份只给警告；只有一列“年度考核”、未写年度的，不合格只给警告。
 
     依据：温州2019 一(二)3“要求申报对象在晋升级别最低年限内的年度考核为合格（或称职）以上”。
 
@@ -171,13 +171,18 @@ def appraisal(df, ctx):
     if not policy.get("eligibility.checks.appraisal_required", False, bool):
         return
     cols = sorted((c for c in df.columns if field_year(c) and c.startswith("appraisal@")), key=field_year)
-    if not cols:
+    if not cols and "appraisal" not in df:
         return
     good = set(policy.get("eligibility.checks.appraisal_pass", [], list))
     bad = set(policy.get("eligibility.checks.appraisal_fail", [], list))
     clause = cite(policy, policy.get("eligibility.checks.appraisal_clause", "", str))
     last_year = seniority_cutoff(policy, ctx.as_of).year
     for idx in df.index:
+        plain = val(df, idx, "appraisal")  # one 年度考核 column without a year: a warning only
+        if plain is not None and plain not in good:
+            yield Hit(idx, "appraisal", {"year": "", "clause": clause,
+                                         "why": "表中未写明年度；晋升所需最低年限内的年度考核须为合格（或称职）以上，"
+                                                "请核实"}, "warning")
         target, _ = level_of(df, idx, "apply", ctx)
         series = text(df, idx, "apply_series") or text(df, idx, "cur_series")
         need = required_years(policy, series, target, text(df, idx, "edu_level")) if target else None
