@@ -325,6 +325,10 @@ FIELDS: dict[str, Field] = {
            width=22, help="如 2019.09.23-2019.09.27"),
         _f("sanction_desc", "处分情况", synonyms=["受纪律处分情况", "纪律处分情况", "处分情况说明", "违纪违规情况"],
            width=20, help="如 2022年5月受党内警告处分；无处分填“无”"),
+        # issue3b: 转评 (series transfer) counts from the start in the new post
+        _f("new_post_date", "现岗位工作起始时间", "date", ["新岗位工作时间", "现岗位工作时间", "转岗时间", "调入新岗位时间",
+                                                  "现岗位起始时间"], width=10,
+           help="转评（转系列）人员填写到新岗位工作的时间"),
     ]
 }
 
