@@ -29,12 +29,13 @@ from zhicheng.validators.reader import TEMPLATE_META_SHEET
 
 from . import checks
 from .params import Params, build_params
-from .spec import Col, Spec, load, policy_years
+from .spec import Col, Spec, SpecError, load, policy_years
 
 TEMPLATE_VERSION = "1"
 INSTRUCTIONS_SHEET = "填表说明"  # the reader skips it; it also holds the parameter area
 CHECK_HEADER = "自动检查"  # maps to no field, so the reader never reads the check column as data
 DEFAULT_ROWS = 50
+DATA_ROW_HEIGHT = 36
 FIRST_ROW = 5  # first header row; rows 1-4: 附件, title, 填报单位 line, 填写提示
 
 FONT = "宋体"
@@ -103,12 +104,14 @@ def _serial(d: dt.date) -> int:
 
 
 def _check_column() -> ExtraColumn:
-    return ExtraColumn(CHECK_HEADER, 34, lambda lay, row: checks.check_formula(lay.cells(row))[0],
+    return ExtraColumn(CHECK_HEADER, 44, lambda lay, row: checks.check_formula(lay.cells(row))[0],
                        "由公式自动显示本行能看出的错误，请勿填写或修改；显示为空表示未发现问题")
 
 
 def layout(kind: str, policy: Policy, rows: int = DEFAULT_ROWS, extras: list[ExtraColumn] | None = None) -> Layout:
     spec = load(kind)
+    if rows < 1:
+        raise SpecError(f"预留的数据行数应至少为1，现为{rows}")
     years = {base: policy_years(policy, base) for base in ("ce_hours", "appraisal")}
     as_of = policy.as_of().year
     params = build_params(policy, sorted(set(years["ce_hours"]) | set(range(as_of - 8, as_of + 1))))
@@ -238,6 +241,8 @@ def _validation(col: Col, rng: str) -> DataValidation | None:
 
 def _write_data(ws, lay: Layout) -> None:
     r1, r2 = lay.first_row, lay.last_row
+    for r in range(r1, r2 + 1):  # room for three lines of check messages (spreadsheets do not grow rows for formulas)
+        ws.row_dimensions[r].height = DATA_ROW_HEIGHT
     for i, col in enumerate(lay.cols, start=1):
         f = base_field(col.field)
         letter = get_column_letter(i)
@@ -307,7 +312,8 @@ def _page_setup(ws, lay: Layout, bottom: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.8
+    ws.page_margins.header, ws.page_margins.footer = 0.3, 0.3
     ws.oddFooter.left.text = f"模板 {lay.spec.kind} v{TEMPLATE_VERSION}（政策参数：{lay.params.policy.short}）"
     ws.oddFooter.right.text = "第 &P 页，共 &N 页"
     ws.oddFooter.left.size = ws.oddFooter.right.size = 8

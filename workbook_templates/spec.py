@@ -11,8 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhicheng.validators.fields import (CHILD_FIELDS, FIELDS, PARENT_GROUPS, base_field, field_year, header_key,
-                                        match_header)
+from zhicheng.validators.fields import CHILD_FIELDS, FIELDS, PARENT_GROUPS, base_field, header_key, match_header
 from zhicheng.validators.kinds import KIND_SPECS
 from zhicheng.validators.policy import Policy
 
@@ -131,7 +130,3 @@ def policy_years(policy: Policy, base: str) -> list[int]:
     n = int(policy.get("templates.years_back", 3, int))
     year = policy.as_of().year
     return list(range(year - n, year))
-
-
-def is_year_field(name: str) -> bool:
-    return field_year(name) is not None
