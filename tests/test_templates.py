@@ -109,6 +109,24 @@ def test_kind_comes_from_the_meta_sheet(tmp_path):
     assert read_workbook(path).tables[0].kind == "review_roster"  # guessed from the columns again
 
 
+def test_extra_computed_columns_come_after_the_check_column(tmp_path):
+    plug = builder.ExtraColumn("插件检查", 20, lambda lay, r: f"=COUNTA({lay.row_range(r)})&\"{lay.header_range()}\"",
+                               "插件函数的结果")
+    lay = builder.layout("ce_hours", KAILI, 3, [plug])
+    wb = builder.build("ce_hours", KAILI, 3, [plug])
+    ws = wb.active
+    top, sub = lay.header_rows
+    last = openpyxl.utils.get_column_letter(len(lay.cols))
+    assert ws.cell(top, len(lay.cols) + 1).value == builder.CHECK_HEADER
+    assert ws.cell(top, len(lay.cols) + 2).value == "插件检查"
+    assert ws[f"{lay.extra_letter('插件检查')}{lay.first_row}"].value == (
+        f'=COUNTA(A{lay.first_row}:{last}{lay.first_row})&"$A${top}:${last}${sub}"')
+    wb.save(tmp_path / "p.xlsx")
+    assert read_workbook(tmp_path / "p.xlsx").tables[0].unknown == [builder.CHECK_HEADER, "插件检查"]
+    with pytest.raises(ValueError, match="would be read as field"):
+        builder.layout("ce_hours", KAILI, 3, [builder.ExtraColumn("备注", 10, lambda lay, r: "", "")])
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Guidance in the cells
 # ---------------------------------------------------------------------------------------------------------------

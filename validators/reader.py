@@ -429,7 +429,6 @@ def read_workbook(path: Path) -> Workbook:
         raise ReadError("STR001", f"文件无法解析（{type(e).__name__}: {e}）") from None
     tables, skipped = [], []
     try:
-        template = _template_meta(wb)
         for meta in wb.sheets_metadata:
             name = meta.name
             if "chart" in str(meta.typ).lower():
@@ -451,13 +450,18 @@ def read_workbook(path: Path) -> Workbook:
             if table is None:
                 skipped.append(name)
             else:
-                if template.get("sheet") == name and template.get("kind") in KINDS:  # our template: no guessing
-                    table.kind = template["kind"]
-                    table.meta["template"] = f"{template['kind']} v{template.get('template_version', '')}"
+                _apply_template(table, _template_meta(wb))
                 tables.append(table)
     finally:
         wb.close()
     return Workbook(fmt, tables, list(wb.sheet_names), skipped)
+
+
+def _apply_template(table: Table, template: dict) -> None:
+    """A table on the data sheet of one of our templates takes its kind from the meta sheet: no guessing."""
+    if template.get("sheet") == table.sheet and template.get("kind") in KINDS:
+        table.kind = template["kind"]
+        table.meta["template"] = f"{template['kind']} v{template.get('template_version', '')}"
 
 
 def _template_meta(wb) -> dict:

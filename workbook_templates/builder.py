@@ -92,6 +92,15 @@ class Layout:
     def letters(self) -> dict[str, str]:
         return {c.field: get_column_letter(i + 1) for i, c in enumerate(self.cols)}
 
+    def header_range(self) -> str:
+        """The data columns' header, absolute (``$A$5:$AB$6``): for computed columns that read the header."""
+        top, sub = self.header_rows
+        return f"$A${top}:${get_column_letter(len(self.cols))}${sub}"
+
+    def row_range(self, row: int) -> str:
+        """One row's data cells (``A7:AB7``)."""
+        return f"A{row}:{get_column_letter(len(self.cols))}{row}"
+
     def extra_letter(self, header: str) -> str:
         return get_column_letter(len(self.cols) + 1 + [e.header for e in self.extras].index(header))
 
