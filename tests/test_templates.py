@@ -363,6 +363,17 @@ def test_first_page_shows_title_headers_and_guidance(office, kind):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
 
 
+@needs_office
+def test_saved_by_libreoffice_validates_like_written(office, tmp_path):
+    """A handler saves the template in an office program: check-column values are cached, findings do not change."""
+    for kind in KINDS:
+        lay = office["lays"][kind]
+        _, a = _findings(office["tmp"] / f"{kind}.xlsx", tmp_path / f"a-{kind}")
+        _, b = _findings(office["xlsx"][kind], tmp_path / f"b-{kind}")
+        assert b["files"][0]["kind"] == kind and b["files"][0]["rows"] == a["files"][0]["rows"]
+        assert norm(a, lay.first_row) == norm(b, lay.first_row)
+
+
 def test_docs_pictures_are_committed_and_small():
     docs = preview.Path(__file__).resolve().parent.parent / "docs" / "templates"
     for kind in KINDS:
@@ -387,6 +398,13 @@ ROUND_TRIP = [  # (row, codes of the identity/format findings expected on that r
     ({"name": "吴九", "id_number": ident(1984, 4, 4, 7), "unit": "某医院", "sex": "未知"}, {"FMT003"}),
 ]
 CHECKED = ("identity", "format", "structure", "duplicate")
+
+
+def norm(doc, first):
+    """Findings comparable across forms: code, severity, row within the data, column letter, value."""
+    return sorted((f["code"], f["severity"], f["row"] - first if f["row"] else None,
+                   f["cell"].rstrip("0123456789") if f["cell"] else None,
+                   json.dumps(f["value"], ensure_ascii=False)) for f in doc["findings"])
 
 
 def _findings(path, out, policy="kaili-2023"):
@@ -420,10 +438,6 @@ def test_template_and_hand_made_form_give_the_same_findings(tmp_path, kind):
     for r in ws.iter_rows(min_row=3):
         r[[c.field for c in lay.cols].index("id_number")].number_format = "@"
     hand.save(tmp_path / "hand.xlsx")
-
-    def norm(doc, first):
-        return sorted((f["code"], f["severity"], f["row"] - first, f["cell"].rstrip("0123456789") if f["cell"] else None,
-                       json.dumps(f["value"], ensure_ascii=False)) for f in doc["findings"])
 
     _, a = _findings(path, tmp_path / "a")
     _, b = _findings(tmp_path / "hand.xlsx", tmp_path / "b")
