@@ -414,7 +414,15 @@ def _findings(path, out, policy="kaili-2023"):
 
 def test_round_trip_filled_template_validates(tmp_path):
     path, lay = save_template(tmp_path, "applicant_roster", [r for r, _ in ROUND_TRIP])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["D3"] = "凯里市第一人民医院"  # the 填报单位 line
+    date_label = next(c for c in ws[3] if c.value == "填报日期：")
+    ws.cell(3, date_label.column + 2, "2023年8月20日")
+    wb.save(path)
     code, doc = _findings(path, tmp_path / "out")
+    assert doc["files"][0]["unit"] == "凯里市第一人民医院"
+    assert doc["files"][0]["tables"][0]["fill_date"] == "2023年8月20日"
     assert code == cli.EXIT_FINDINGS
     assert doc["files"][0]["kind"] == "applicant_roster" and doc["files"][0]["rows"] == len(ROUND_TRIP)
     assert doc["files"][0]["tables"][0]["template"] == f"applicant_roster v{builder.TEMPLATE_VERSION}"

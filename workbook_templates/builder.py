@@ -158,9 +158,10 @@ def _write_top(ws, lay: Layout) -> None:
     ws.cell(3, split + 1, "填报日期：").alignment = Alignment(horizontal="right")
     ws.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=split + 2)
     ws.merge_cells(start_row=3, start_column=split + 3, end_row=3, end_column=w)
-    for c in (4, split + 3):
+    for c in (4, split + 3):  # the input cells are text, so a typed date stays as written
         ws.cell(3, c).border = Border(bottom=THIN)
         ws.cell(3, c).alignment = Alignment(horizontal="left")
+        ws.cell(3, c).number_format = "@"
     for c in range(1, w + 1):
         ws.cell(3, c).font = _font(11)
     ws["A4"] = (f"填写提示：红色列名为必填项；有下拉箭头的列请从列表中选择；日期请填完整日期，如 1985-06-12；身份证号码列为文本格式；"

@@ -161,7 +161,7 @@ def _hours_describe(c: Cells, p: Params) -> list[str]:
     for y in years:
         rows = {(h[2], h[3]): h for h in p.hours if h[1] == y}
         normal, low = rows.get(("否", "否")), rows.get(("是", "是"))
-        if not normal:
+        if not normal or not normal[4]:  # no requirement for that year
             continue
         text = f"{y}年继续教育不少于{normal[4]}学时"
         if normal[5] != "无" and "ce_prof_hours" in c:
