@@ -73,6 +73,8 @@ def test_template_headers_read_back_as_the_spec_fields(tmp_path, kind, policy_na
     for col in lay.cols:  # two-level headers: each child is read under its parent
         if col.parent:
             assert match_header(col.label, col.parent) == col.field
+    formula = openpyxl.load_workbook(path).active[f"{lay.extra_letter(builder.CHECK_HEADER)}{lay.first_row}"].value
+    assert formula.startswith("=") and len(formula) < 8192  # Excel's limit on a formula's length
 
 
 def test_year_columns_follow_the_policy():
