@@ -146,6 +146,7 @@ FOOTER_PREFIXES = tuple(
 )
 SUBTOTAL = {"合计", "小计", "总计"}
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明", "使用说明", "instructions", "readme")
+TEMPLATE_META_SHEET = "_zc_meta"  # hidden sheet of our templates: key/value rows (kind, template_version, sheet …)
 UNIT_LINE = re.compile(r"(?:填报|填表|申报|推荐|报送)单位[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
 DATE_LINE = re.compile(r"(?:填报|填表|审查|审核|登记)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
 MAX_HEADER_SCAN = 40
@@ -449,10 +450,26 @@ def read_workbook(path: Path) -> Workbook:
             if table is None:
                 skipped.append(name)
             else:
+                _apply_template(table, _template_meta(wb))
                 tables.append(table)
     finally:
         wb.close()
     return Workbook(fmt, tables, list(wb.sheet_names), skipped)
+
+
+def _apply_template(table: Table, template: dict) -> None:
+    """A table on the data sheet of one of our templates takes its kind from the meta sheet: no guessing."""
+    if template.get("sheet") == table.sheet and template.get("kind") in KINDS:
+        table.kind = template["kind"]
+        table.meta["template"] = f"{template['kind']} v{template.get('template_version', '')}"
+
+
+def _template_meta(wb) -> dict:
+    """Key/value rows of a template's hidden meta sheet ({} for any other workbook)."""
+    if TEMPLATE_META_SHEET not in wb.sheet_names:
+        return {}
+    rows = wb.get_sheet_by_name(TEMPLATE_META_SHEET).to_python()
+    return {_text(r[0]): _text(r[1]) for r in rows if len(r) >= 2 and _text(r[0])}
 
 
 def nfkc(text: str) -> str:
