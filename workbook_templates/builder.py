@@ -476,8 +476,34 @@ def default_name(kind: str, policy: Policy) -> str:
     return f"{load(kind).title}_{policy.name}.xlsx"
 
 
-def save(kind: str, policy: Policy, out: Path | None = None, rows: int = DEFAULT_ROWS) -> Path:
+def udf_extras(kind: str, policy: Policy) -> list[ExtraColumn]:
+    """The optional plug-in column (issue 6): ``=ZC_CHECKROW(header, row, policy, "", kind)`` on every row."""
+    from zhicheng.validators.policy import builtin_names
+    from zhicheng.xlplugin.templating import udf_column_formula
+
+    name = policy.name if policy.name in builtin_names() else None  # a user's file path is not portable
+    return [ExtraColumn("插件检查", 40, lambda lay, row: udf_column_formula(kind, lay.header_range(),
+                                                                           lay.row_range(row), name),
+                        "需安装 xlwings 插件（见 docs/excel.md）：与批量校验相同的完整检查；未安装插件时显示 #NAME?")]
+
+
+def add_xlwings_conf(wb: Workbook) -> None:
+    """The ``xlwings.conf`` sheet naming the UDF module, for the classic xlwings add-in."""
+    from zhicheng.xlplugin.templating import CONF_SHEET, xlwings_conf_rows
+
+    ws = wb.create_sheet(CONF_SHEET)
+    for key, value in xlwings_conf_rows():
+        ws.append([key, value])
+    ws.sheet_state = "hidden"
+
+
+def save(kind: str, policy: Policy, out: Path | None = None, rows: int = DEFAULT_ROWS, with_udf: bool = False) -> Path:
     out = Path(out) if out else Path(default_name(kind, policy))
     out.parent.mkdir(parents=True, exist_ok=True)
-    build(kind, policy, rows).save(out)
+    wb = build(kind, policy, rows, udf_extras(kind, policy) if with_udf else None)
+    if with_udf:
+        add_xlwings_conf(wb)
+    tmp = out.with_name(f".{out.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(out)
     return out

@@ -121,7 +121,7 @@ def cmd_template(args) -> int:
         return EXIT_OK
     try:
         policy = pol.load(args.policy)
-        out = builder.save(args.kind, policy, Path(args.out) if args.out else None, args.rows)
+        out = builder.save(args.kind, policy, Path(args.out) if args.out else None, args.rows, args.with_udf)
     except (pol.PolicyError, spec.SpecError) as e:
         print(f"错误：{e}", file=sys.stderr)
         return EXIT_FAILED
@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--policy", default="national", help="政策配置名称或 .toml 路径（默认 national）")
     b.add_argument("--out", default=None, help="输出文件（默认 表名_政策.xlsx）")
     b.add_argument("--rows", type=int, default=50, help="预留的数据行数（默认 50）")
+    b.add_argument("--with-udf", action="store_true", help="增加调用 xlwings 单元格函数的“插件检查”列和 xlwings.conf 工作表")
     t.set_defaults(func=cmd_template)
     return p
 
