@@ -171,7 +171,7 @@ def test_clean_roster_has_no_error_under_any_policy(policy):
 
 def test_examples_kaili():
     got = run_examples("kaili-2023")
-    assert hits(got, "凯里") == {(11, "HRS001", "error")}
+    assert hits(got, "凯里") == {(11, "HRS001", "error"), (15, "CON010", "error")}  # CON010: title vs level
     assert hits(got, "混合") == {(4, "CON002", "error")}
 
 

@@ -261,7 +261,7 @@ FIELDS: dict[str, Field] = {
             "现职称取得时间", "取得时间", "现任职资格取得时间", "资格取得时间", "评定时间", "取得现职称时间",
             "现专业技术资格取得时间", "任职资格时间", "取得现资格时间"], width=10,
            help="评定通过的时间，不是发证时间"),
-        _f("cur_title_cert_no", "资格证书编号", synonyms=["证书编号", "现资格证书编号", "职称证书编号"], width=16),
+        _f("cur_title_cert_no", "资格证书编号", synonyms=["现资格证书编号", "职称证书编号"], width=16),
         _f("appoint_title", "现聘任专业技术职务", synonyms=["聘任职务", "现聘职务", "聘任专业技术职务"], width=14),
         _f("appoint_date", "聘任时间", "date", ["现聘任时间", "聘任日期"], width=10),
         _f("apply_series", "申报系列", "enum", ["拟申报系列", "申报职称系列", "评审系列", "系列"], enum="series", width=10),
@@ -325,6 +325,10 @@ FIELDS: dict[str, Field] = {
            width=22, help="如 2019.09.23-2019.09.27"),
         _f("sanction_desc", "处分情况", synonyms=["受纪律处分情况", "纪律处分情况", "处分情况说明", "违纪违规情况"],
            width=20, help="如 2022年5月受党内警告处分；无处分填“无”"),
+        # issue3b: 转评 (series transfer) counts from the start in the new post
+        _f("new_post_date", "现岗位工作起始时间", "date", ["新岗位工作时间", "现岗位工作时间", "转岗时间", "调入新岗位时间",
+                                                  "现岗位起始时间"], width=10,
+           help="转评（转系列）人员填写到新岗位工作的时间"),
     ]
 }
 

@@ -137,6 +137,7 @@ def validate_policy(p: Policy) -> None:
     _validate_discipline(p)
     _validate_integrity(p)
     _validate_procedure(p)
+    validate_issue3b(p)
 
 
 # --- issue3a: hours, discipline, integrity, procedure -----------------------------------------------------------
@@ -260,3 +261,103 @@ def _validate_procedure(p: Policy) -> None:
             raise _bad(p, f"{key}.levels", "级别列表", d.get("levels"))
         if d.get("severity", "warning") not in ("error", "warning"):
             raise _bad(p, f"{key}.severity", "\"error\" 或 \"warning\"", d.get("severity"))
+
+
+# --- seniority, certificate and eligibility sections (issue3b) -------------------------------------------------
+
+_LEVEL_NAMES = ("员级", "助理级", "初级", "中级", "副高级", "正高级")
+_SEVERITIES = ("error", "warning", "info")
+_STR_LISTS = ("seniority.from_graduation", "seniority.exempt_modes", "seniority.mismatch_exempt_series",
+              "certificate.exam_review", "certificate.exam_review_partial", "certificate.init_access_series",
+              "certificate.init_excluded_series", "eligibility.excluded_staff", "eligibility.civil_init_series",
+              "eligibility.exam_only_exempt_modes", "eligibility.exam_only_stated", "eligibility.checks.appraisal_pass",
+              "eligibility.checks.appraisal_fail")
+_NUMBERS = ("seniority.mismatch_extra_years", "seniority.transfer_years", "eligibility.checks.social_ins_min_months")
+_BOOLS = ("seniority.poge_clause_required", "certificate.poge_exam_exempt", "eligibility.checks.appraisal_required",
+          "eligibility.checks.one_series_per_year", "eligibility.checks.one_committee_per_level")
+
+
+def _fail(p: Policy, key: str, what: str):
+    raise PolicyError(f"政策配置 {p.name} 的键 {key} {what}")
+
+
+def _years_table(p: Policy, key: str, table) -> None:
+    """{education or "*": years}"""
+    from .fields import ENUMS
+
+    edus = set(ENUMS["edu_level"].canonical()) | {"*"}
+    if not isinstance(table, dict):
+        _fail(p, key, "应为“学历 = 年数”的表")
+    for edu, years in table.items():
+        if edu not in edus:
+            _fail(p, f"{key}.{edu}", f"的学历应为 {'、'.join(sorted(edus))} 之一")
+        if isinstance(years, bool) or not isinstance(years, (int, float)) or years < 0:
+            _fail(p, f"{key}.{edu}", f"应为不小于0的年数，现为“{years!r}”")
+
+
+def _level(p: Policy, key: str, value) -> None:
+    if value not in _LEVEL_NAMES:
+        _fail(p, key, f"应为级别 {'、'.join(_LEVEL_NAMES)} 之一，现为“{value!r}”")
+
+
+def validate_issue3b(p: Policy) -> None:
+    for k in _STR_LISTS:
+        v = p.get(k, [], list)
+        if not all(isinstance(x, str) for x in v):
+            _fail(p, k, "应为文本列表")
+    for k in _NUMBERS:
+        if p.get(k, 0, (int, float)) < 0:
+            _fail(p, k, "不能为负数")
+    for k in _BOOLS:
+        p.get(k, False, bool)
+    if p.get("seniority.default_cutoff", "year_end", str) not in ("year_end", "as_of"):
+        _fail(p, "seniority.default_cutoff", "应为 year_end（申报当年12月31日）或 as_of（校验基准日）")
+    if not all(isinstance(y, int) and not isinstance(y, bool) for y in p.get("seniority.late_review_years", [], list)):
+        _fail(p, "seniority.late_review_years", "应为年份（整数）列表")
+    for lv in p.get("certificate.exam_review_levels", [], list):
+        _level(p, "certificate.exam_review_levels", lv)
+    edu = p.get("certificate.init_min_edu", "", str)
+    if edu and edu not in ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中及以下"):
+        _fail(p, "certificate.init_min_edu", f"应为学历名称，现为“{edu}”")
+    for k in ("eligibility.excluded_staff_severity", "eligibility.retiree_severity"):
+        if p.get(k, "error", str) not in _SEVERITIES:
+            _fail(p, k, "应为 error、warning 或 info")
+    for sex, age in p.get("eligibility.retire_age", {}, dict).items():
+        if sex not in ("男", "女") or isinstance(age, bool) or not isinstance(age, (int, float)):
+            _fail(p, f"eligibility.retire_age.{sex}", "应为 男/女 = 周岁")
+    for series, levels in p.get("eligibility.exam_only", {}, dict).items():
+        if not isinstance(levels, list):
+            _fail(p, f"eligibility.exam_only.{series}", "应为级别列表")
+        for lv in levels:
+            _level(p, f"eligibility.exam_only.{series}", lv)
+    for series, by_level in p.get("seniority.years", {}, dict).items():
+        if not isinstance(by_level, dict):
+            _fail(p, f"seniority.years.{series}", "应为“级别 = 学历年数表”的表")
+        for lv, table in by_level.items():
+            _level(p, f"seniority.years.{series}", lv)
+            _years_table(p, f"seniority.years.{series}.{lv}", table)
+    for i, route in enumerate(p.get("seniority.routes", [], list)):
+        key = f"seniority.routes[{i}]"
+        if not isinstance(route, dict) or not isinstance(route.get("mode"), str):
+            _fail(p, key, "应为含 mode（申报方式）的表")
+        _level(p, f"{key}.target", route.get("target"))
+        _years_table(p, f"{key}.years", route.get("years"))
+        if route.get("basis", "work") not in ("work", "graduation"):
+            _fail(p, f"{key}.basis", "应为 work 或 graduation")
+        if route.get("severity", "error") not in _SEVERITIES:
+            _fail(p, f"{key}.severity", "应为 error、warning 或 info")
+        if route.get("when", "") not in ("", "private", "grassroots"):
+            _fail(p, f"{key}.when", "应为 private、grassroots 或留空")
+        less = route.get("grassroots_less", 0)
+        if isinstance(less, bool) or not isinstance(less, (int, float)) or less < 0:
+            _fail(p, f"{key}.grassroots_less", "应为不小于0的年数")
+    for name, entry in p.get("seniority.skill", {}, dict).items():
+        if name in ("series", "clause"):
+            continue
+        key = f"seniority.skill.{name}"
+        if not isinstance(entry, dict):
+            _fail(p, key, "应为 { target = 级别, years = 年数 }")
+        _level(p, f"{key}.target", entry.get("target"))
+        years = entry.get("years")
+        if isinstance(years, bool) or not isinstance(years, (int, float)) or years < 0:
+            _fail(p, f"{key}.years", "应为不小于0的年数")

@@ -274,6 +274,7 @@ FOOTER_PREFIXES = tuple(
 )
 SUBTOTAL = {"合计", "小计", "总计"}
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明", "使用说明", "instructions", "readme")
+TEMPLATE_META_SHEET = "_zc_meta"  # hidden sheet of our templates: key/value rows (kind, template_version, sheet …)
 UNIT_LINE = re.compile(r"(?:填报|填表|申报|推荐|报送)单位[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
 DATE_LINE = re.compile(r"(?:填报|填表|审查|审核|登记)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
 MAX_HEADER_SCAN = 40
@@ -579,7 +580,11 @@ def read_workbook(src: Source) -> Workbook:
                 merges = []
             grid = Grid([list(r) for r in rows], sheet.start or (0, 0), merges)
             table = find_table(grid, name)
-            if table is None or table.kind is None:  # no kind: not one of the tables this tool checks
+            if table is None:
+                skipped.append(name)
+                continue
+            _apply_template(table, _template_meta(wb))
+            if table.kind is None:  # no kind: not one of the tables this tool checks
                 skipped.append(name)
                 continue
             if name in parts and _has_blanks(table):  # only empty cells can be formulas without values
@@ -611,6 +616,21 @@ def _table_formulas(table: Table, cells: list[tuple[int, int, str]]) -> list[tup
     cols = {c.index for c in table.columns}
     inside = [(r, c, f) for r, c, f in cells if r > table.header_rows[1] and c in cols]
     return sorted(inside)[:MAX_FORMULA_FINDINGS]
+
+
+def _apply_template(table: Table, template: dict) -> None:
+    """A table on the data sheet of one of our templates takes its kind from the meta sheet: no guessing."""
+    if template.get("sheet") == table.sheet and template.get("kind") in KINDS:
+        table.kind = template["kind"]
+        table.meta["template"] = f"{template['kind']} v{template.get('template_version', '')}"
+
+
+def _template_meta(wb) -> dict:
+    """Key/value rows of a template's hidden meta sheet ({} for any other workbook)."""
+    if TEMPLATE_META_SHEET not in wb.sheet_names:
+        return {}
+    rows = wb.get_sheet_by_name(TEMPLATE_META_SHEET).to_python()
+    return {_text(r[0]): _text(r[1]) for r in rows if len(r) >= 2 and _text(r[0])}
 
 
 def nfkc(text: str) -> str:

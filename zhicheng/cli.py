@@ -121,6 +121,24 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def cmd_template(args) -> int:
+    from zhicheng.validators import policy as pol
+    from zhicheng.workbook_templates import builder, spec
+
+    if args.action == "list":
+        for kind in spec.kinds():
+            print(f"{kind:18} {spec.load(kind).title}")
+        return EXIT_OK
+    try:
+        policy = pol.load(args.policy)
+        out = builder.save(args.kind, policy, Path(args.out) if args.out else None, args.rows, args.with_udf)
+    except (pol.PolicyError, spec.SpecError) as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"已生成模板 {out}（{spec.load(args.kind).title}，政策参数：{policy.title}）")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zhicheng", description="职称申报表格校验工具")
     p.add_argument("--version", action="version", version=f"zhicheng {__version__}")
@@ -150,6 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     d = rsub.add_parser("docs")
     d.add_argument("--out", default="docs/rules")
     r.set_defaults(func=cmd_rules)
+
+    t = sub.add_parser("template", help="生成官方样式的填报模板（.xlsx）")
+    tsub = t.add_subparsers(dest="action", required=True)
+    tsub.add_parser("list")
+    b = tsub.add_parser("build")
+    b.add_argument("kind", help="表格类型，见 zhicheng template list")
+    b.add_argument("--policy", default="national", help="政策配置名称或 .toml 路径（默认 national）")
+    b.add_argument("--out", default=None, help="输出文件（默认 表名_政策.xlsx）")
+    b.add_argument("--rows", type=int, default=50, help="预留的数据行数（默认 50）")
+    b.add_argument("--with-udf", action="store_true", help="增加调用 xlwings 单元格函数的“插件检查”列和 xlwings.conf 工作表")
+    t.set_defaults(func=cmd_template)
     return p
 
 
