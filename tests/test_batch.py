@@ -295,11 +295,18 @@ def test_output_folder_inside_the_input_is_not_read(tmp_path):
 
 def test_bad_archives_are_reported_as_files(tmp_path):
     (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04" + bytes(100))
-    with zipfile.ZipFile(tmp_path / "empty.zip", "w") as z:
-        z.writestr("readme.txt", "无表格")
+    with zipfile.ZipFile(tmp_path / "scans.zip", "w") as z:
+        z.writestr("证书.jpg", b"\xff\xd8 not a workbook")
+    hostile.ratio_bomb(tmp_path / "src.xlsx")
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.xlsx", bytes(64 * 1024 * 1024))  # the archive itself inflates 1000x
     res = validate(tmp_path)
-    assert {(r.file, r.status) for r in res.reports} == {("cut.zip", "unreadable"), ("empty.zip", "unreadable")}
-    assert {f.code for f in res.findings} == {"STR001"}
+    # the folder's photo archive is not a submission; named on the command line it is reported
+    assert {(r.file, r.status) for r in res.reports} == {("cut.zip", "unreadable"), ("bomb.zip", "unreadable"),
+                                                         ("src.xlsx", "unreadable")}
+    assert {f.file: f.code for f in res.findings} == {"cut.zip": "STR001", "bomb.zip": "STR007", "src.xlsx": "STR007"}
+    res = validate(tmp_path / "scans.zip")
+    assert [(f.file, f.code) for f in res.findings] == [("scans.zip", "STR001")]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -147,5 +147,7 @@ def collect(paths: list[str | Path], exclude: Path | None = None) -> list[tuple[
         for f, shown in files:
             zf = _is_archive(f)
             members = expand_archive(f, shown, zf) if zf else []
-            items.extend(members or [(f, shown)])  # an archive without workbooks is reported as a file
+            if zf and not members and p.is_dir():
+                continue  # a sound archive in a folder with no workbook in it (photos, scans): not a submission
+            items.extend(members or [(f, shown)])  # a damaged archive, or one named on the command line, is reported
     return items
