@@ -79,9 +79,13 @@ def cmd_validate(args) -> int:
     except FileNotFoundError as e:
         print(f"错误：找不到文件或文件夹 {e}", file=sys.stderr)
         return EXIT_FAILED
-    with terminal.progress(len(items), args.quiet) as advance:
-        result = engine.validate_paths(args.paths, policy, as_of, progress=advance, jobs=args.jobs, out=out,
-                                       resume=args.resume)
+    try:
+        with terminal.progress(len(items), args.quiet) as advance:
+            result = engine.validate_paths(args.paths, policy, as_of, progress=advance, jobs=args.jobs, out=out,
+                                           resume=args.resume)
+    except KeyboardInterrupt:
+        print("已中断。已校验的文件记录在输出文件夹中，用同样的命令加 --resume 可以接着校验。", file=sys.stderr)
+        return EXIT_FAILED
     doc = findings_document(result, policy, as_of)
     write_atomic(out / "findings.json", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
     errors = sum(1 for f in result.findings if f.severity == "error")
