@@ -349,5 +349,5 @@ def validate_paths(paths, policy: Policy, as_of: dt.date, chunk_size: int = 50, 
     ``resume`` skips files it already holds."""
     from . import batch
 
-    return batch.run(collect(paths, exclude=out), policy, as_of, jobs=jobs, out=out, resume=resume, chunk_size=chunk_size,
-                     progress=progress, **limits)
+    return batch.run(collect(paths, exclude=out), policy, as_of, jobs=jobs, out=out, resume=resume,
+                     chunk_size=chunk_size, progress=progress, **limits)
