@@ -67,7 +67,7 @@ def write(path: Path, view: View) -> None:
             "status_cn": STATUS_CN.get(rep.status, rep.status), "unit": units[rep.file],
             "kind": KINDS.get(rep.kind, "") if rep.kind else "", "sheet": rep.sheet or "", "rows": rep.rows,
             "counts": view.counts(rep.file),
-            "copy": quote(copy.relative_to(path.parent).as_posix()) if copy else None,
+            "copy_href": quote(copy.relative_to(path.parent).as_posix()) if copy else None,
             "note": out.rebuilt.get(rep.file) or (f"未能生成标注副本：{out.failed[rep.file]}"
                                                    if rep.file in out.failed else ""),
             "findings": [{"sev": f.severity, "sev_cn": SEVERITY_CN[f.severity], "code": f.code,
