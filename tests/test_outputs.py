@@ -93,8 +93,11 @@ def rich_findings(file: str):
     ]
 
 
-@pytest.fixture
-def annotated(tmp_path):
+@pytest.fixture(params=["bytes", "tree"])
+def annotated(request, tmp_path, monkeypatch):
+    """The rich workbook annotated, once with the byte-level sheet editor and once with the lxml one."""
+    if request.param == "tree":
+        monkeypatch.setattr(ann, "open_sheet", ann.TreeSheet)
     (tmp_path / "in" / "单位").mkdir(parents=True)
     src = rich_workbook(tmp_path / "in" / "单位" / "rich.xlsx")
     before = sha(src)
@@ -201,6 +204,45 @@ def test_new_comments_part_when_sheet_has_none(tmp_path):
     m = members(done.path)
     assert "xl/comments1.xml" in m and any(n.endswith(".vml") for n in m)
     assert b"legacyDrawing" in m["xl/worksheets/sheet1.xml"]
+
+
+@pytest.mark.parametrize("drop_refs", [False, True])
+def test_missing_rows_cells_and_refs(tmp_path, drop_refs):
+    """A row gap is filled in order; a sheet whose rows and cells carry no r= (allowed) goes the lxml way."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    for r in (1, 2, 3, 4, 6, 7):
+        for c, letter in enumerate("abc", 1):
+            ws.cell(row=r, column=c, value=f"{letter}{r}")
+    src = tmp_path / "gap.xlsx"
+    wb.save(src)
+    if drop_refs:
+        import re
+
+        old = members(src)
+        sheet = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", old["xl/worksheets/sheet1.xml"])
+        sheet = re.sub(rb'<row r="\d+"', b"<row", sheet)
+        # without references rows are consecutive: write the gap as an empty row
+        sheet = sheet.replace(b'</row><row><c t="inlineStr"><is><t>a6', b'</row><row/><row><c t="inlineStr"><is><t>a6')
+        with zipfile.ZipFile(src, "w") as z:
+            for n, d in old.items():
+                z.writestr(n, sheet if n == "xl/worksheets/sheet1.xml" else d)
+        with pytest.raises(ann.Unsupported):
+            ann.FastSheet(sheet)
+    fs = [make("FMT004", file="gap.xlsx", sheet="表", row=r, column="x", cell=ref, value="")
+          for r, ref in ((5, "B5"), (2, "B2"), (6, "C6"), (9, "D9"))]
+    done = ann.annotate_file(src, tmp_path / "o", "gap.xlsx", fs, ["x"])
+    back = openpyxl.load_workbook(done.path)["表"]
+    for ref in ("B5", "B2", "C6", "D9"):
+        assert back[ref].fill.fgColor.rgb == RED and "FMT004" in back[ref].comment.text, ref
+    assert [back.cell(row=r, column=1).value for r in range(1, 8)] == ["a1", "a2", "a3", "a4", None, "a6", "a7"]
+    assert back["C6"].value == "c6" and back["B2"].value == "b2" and back["A5"].fill.fill_type is None
+    root = etree.fromstring(members(done.path)["xl/worksheets/sheet1.xml"])
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    refs = [c.get("r") for c in root.iter(f"{ns}c")]
+    if not drop_refs:
+        assert refs == sorted(refs, key=lambda x: ann.split_ref(x))
 
 
 def test_xls_is_rebuilt_as_xlsx_and_says_so(tmp_path):

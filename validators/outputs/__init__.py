@@ -137,7 +137,6 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True) ->
             src = result.paths.get(rep.file)
             if not items or rep.status == "unreadable" or src is None:
                 continue
-            items = sorted(items, key=sort_key)
             try:
                 done = ann.annotate_file(Path(src), out / "annotated", rep.file, items,
                                          header_lines(rep.file, items, policy, as_of), taken)

@@ -22,6 +22,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -281,7 +282,7 @@ class Package:
 
     def write(self, fh):
         changed = {**{k: to_bytes(v) for k, v in self.trees.items()}, **self.raw}
-        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as out:
             for info in self.infos:
                 data = changed.pop(info.filename, None)
                 zi = zipfile.ZipInfo(info.filename, info.date_time)
@@ -393,11 +394,14 @@ class Styles:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-class SheetCells:
-    """Find or create ``<c>`` elements in a worksheet, keeping rows and cells in order."""
+class TreeSheet:
+    """A worksheet parsed with lxml: find or create ``<c>`` elements, keeping rows and cells in order.
 
-    def __init__(self, root):
-        self.root = root
+    The general way, used when :class:`FastSheet` cannot be (rows or cells without an ``r`` reference).
+    """
+
+    def __init__(self, data: bytes):
+        self.root = root = parse_xml(data)
         self.data = root.find(q("sheetData"))
         if self.data is None:
             self.data = insert_ordered(root, etree.Element(q("sheetData")), SHEET_ORDER)
@@ -412,26 +416,14 @@ class SheetCells:
         self.merges = []
         mc = root.find(q("mergeCells"))
         if mc is not None:
-            for m in mc.iterfind(q("mergeCell")):
-                a, _, b = (m.get("ref") or "").partition(":")
-                p1, p2 = split_ref(a), split_ref(b or a)
-                if p1 and p2:
-                    self.merges.append((p1[0], p1[1], p2[0], p2[1]))
+            self.merges = [m for m in (parse_range(el.get("ref") or "") for el in mc.iterfind(q("mergeCell"))) if m]
         self.col_styles = []
         cols = root.find(q("cols"))
         if cols is not None:
-            for c in cols.iterfind(q("col")):
-                try:
-                    self.col_styles.append((int(c.get("min")), int(c.get("max")), int(c.get("style", "0"))))
-                except (TypeError, ValueError):
-                    continue
+            self.col_styles = col_styles(cols.iterfind(q("col")), lambda el, k: el.get(k))
 
     def anchor(self, r: int, c: int) -> tuple[int, int]:
-        """The top-left cell of the merged range holding (r, c): the one that shows."""
-        for r1, c1, r2, c2 in self.merges:
-            if r1 <= r <= r2 and c1 <= c <= c2:
-                return r1, c1
-        return r, c
+        return anchor(self.merges, r, c)
 
     def _row(self, r: int):
         row = self.rows.get(r)
@@ -446,10 +438,9 @@ class SheetCells:
             self.rows[r] = row
         return row
 
-    def cell(self, r: int, c: int):
+    def _cell(self, r: int, c: int):
         """(cell element, style index it shows now)."""
         row = self._row(r)
-        ref = f"{col_letters(c)}{r}"
         before = None
         col = 0
         for el in row.iterfind(q("c")):
@@ -462,17 +453,265 @@ class SheetCells:
             if col > c:
                 before = el
                 break
-        new = etree.Element(q("c"), r=ref)
+        new = etree.Element(q("c"), r=f"{col_letters(c)}{r}")
         if before is not None:
             before.addprevious(new)
         else:
             row.append(new)
         row.attrib.pop("spans", None)  # an optional hint that may no longer cover the row
-        if row.get("customFormat") in ("1", "true"):
-            style = int(row.get("s", "0") or 0)
+        return new, empty_cell_style(row.get("s"), row.get("customFormat"), self.col_styles, c)
+
+    def restyle(self, edits: dict[tuple[int, int], Callable[[int], int]]):
+        """Give each cell (created if missing) the style ``edit(style it has now)``."""
+        for (r, c), edit in edits.items():
+            el, base = self._cell(r, c)
+            el.set("s", str(edit(base)))
+
+    def legacy_rid(self) -> str | None:
+        ld = self.root.find(q("legacyDrawing"))
+        return None if ld is None else ld.get(q("id", R_NS))
+
+    def set_legacy(self, rid: str):
+        ld = self.root.find(q("legacyDrawing"))
+        if ld is None:
+            ld = insert_ordered(self.root, etree.Element(q("legacyDrawing"), nsmap={"r": R_NS}), SHEET_ORDER)
+        ld.set(q("id", R_NS), rid)
+
+    def clear_tab_selected(self):
+        for sv in self.root.iterfind(f"{q('sheetViews')}/{q('sheetView')}"):
+            sv.attrib.pop("tabSelected", None)
+
+    def to_bytes(self) -> bytes:
+        return to_bytes(self.root)
+
+
+_NAME = rb"(?:([A-Za-z_][\w.-]*):)?"
+ROOT_TAG = re.compile(rb"<" + _NAME + rb"worksheet\b[^>]*>")
+COL_TAG = re.compile(rb"<" + _NAME + rb"col\b[^>]*>")
+MERGE_TAG = re.compile(rb"<" + _NAME + rb"mergeCell\b[^>]*\bref=\"([^\"]*)\"")
+ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
+TAB_SELECTED = re.compile(rb'\stabSelected="(?:1|true)"')
+R_ATTR = re.compile(rb'\sr="([^"]*)"')
+
+
+def elements(data: bytes, name: bytes, start: int, stop: int, whole: bool = True):
+    """(start, end, start tag) of each ``<name ...>`` element in data[start:stop], found with bytes.find.
+
+    With ``whole`` the end is past the element's closing tag (elements of this name must not nest)."""
+    opening, closing = b"<" + name, b"</" + name + b">"
+    pos = data.find(opening, start, stop)
+    while pos >= 0:
+        nxt = data[pos + len(opening):pos + len(opening) + 1]
+        if nxt in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+            gt = data.find(b">", pos, stop)
+            if gt < 0:
+                raise Unsupported("unterminated tag")
+            tag = data[pos:gt + 1]
+            end = gt + 1
+            if whole and not tag.endswith(b"/>"):
+                close = data.find(closing, end, stop)
+                if close < 0 or 0 <= data.find(opening + nxt, end, close):
+                    raise Unsupported("element not closed or nested")
+                end = close + len(closing)
+            yield pos, end, tag
+            pos = end
         else:
-            style = next((s for lo, hi, s in self.col_styles if lo <= c <= hi), 0)
-        return new, style
+            pos += 1
+        pos = data.find(opening, pos, stop)
+
+
+def attrs(tag: bytes) -> dict[str, str]:
+    return {k.decode(): v.decode("utf-8", "replace") for k, v in ATTR.findall(tag)}
+
+
+class FastSheet:
+    """A worksheet edited as bytes: only the rows that change are touched, the rest is copied as it is.
+
+    Parsing a 200-row sheet with lxml and writing it back costs more than everything else an annotated copy needs;
+    this finds rows and cells by their ``r`` references instead.  Raises :class:`Unsupported` for a sheet it cannot
+    read that way (the caller uses :class:`TreeSheet`).
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+        decl = re.match(rb'<\?xml[^>]*encoding="([^"]*)"', data)
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (decl and decl.group(1).lower() not in (b"utf-8", b"utf8")):
+            raise Unsupported("not UTF-8")
+        m = ROOT_TAG.search(data)
+        if m is None or m.group(0).endswith(b"/>"):
+            raise Unsupported("no worksheet root")
+        self.prefix = m.group(1) + b":" if m.group(1) else b""
+        self.root_end = m.end()
+        p = re.escape(self.prefix)
+        sd = re.search(rb"<" + p + rb"sheetData\b[^>]*?(/?)>", data)
+        if sd is None or len(re.findall(rb"<" + p + rb"sheetData\b", data)) != 1:
+            raise Unsupported("no single sheetData")
+        self.sd_open = sd  # the start tag
+        if sd.group(1):
+            self.sd_close_start = self.sd_end = sd.end()
+        else:
+            close = data.find(b"</" + self.prefix + b"sheetData>", sd.end())
+            if close < 0:
+                raise Unsupported("sheetData not closed")
+            self.sd_close_start, self.sd_end = close, close + len(b"</" + self.prefix + b"sheetData>")
+        self.rows: dict[int, tuple[int, int, bytes]] = {}  # r -> (start, end, start tag)
+        for start, end, tag in elements(data, self.prefix + b"row", sd.end(), self.sd_close_start):
+            r = R_ATTR.search(tag)
+            if r is None:
+                raise Unsupported("row without r")
+            self.rows[int(r.group(1))] = (start, end, tag)
+        self.row_keys = sorted(self.rows)
+        if self.row_keys != list(self.rows):
+            raise Unsupported("rows out of order")
+        tail = data[self.sd_end:]
+        self.merges = [m for m in (parse_range(x.group(2).decode()) for x in MERGE_TAG.finditer(tail)) if m]
+        head = data[self.root_end:self.sd_open.start()]
+        self.col_styles = col_styles((attrs(t.group(0)) for t in COL_TAG.finditer(head)), dict.get)
+        self.new_rows: dict[int, bytes] = {}  # r -> replacement bytes of that row (or a new row)
+        self.legacy: str | None = None
+        self.clear_tabs = False
+
+    def anchor(self, r: int, c: int) -> tuple[int, int]:
+        return anchor(self.merges, r, c)
+
+    def restyle(self, edits: dict[tuple[int, int], Callable[[int], int]]):
+        by_row: dict[int, dict[int, Callable[[int], int]]] = defaultdict(dict)
+        for (r, c), edit in edits.items():
+            by_row[r][c] = edit
+        p = self.prefix
+        for r, cols in by_row.items():
+            if r in self.rows:
+                start, end, tag = self.rows[r]
+                body = self.data[start + len(tag):end] if not tag.endswith(b"/>") else b"</" + p + b"row>"
+            else:
+                tag, body = b"<" + p + b'row r="' + str(r).encode() + b'">', b"</" + p + b"row>"
+            row_attrs = attrs(tag)
+            cells = []  # (col, start, end of start tag, start tag) in body
+            for c0, _, ctag in elements(body, p + b"c", 0, len(body), whole=False):
+                ref = R_ATTR.search(ctag)
+                pos = split_ref(ref.group(1).decode()) if ref else None
+                if pos is None:
+                    raise Unsupported("cell without r")
+                cells.append((pos[1], c0, c0 + len(ctag), ctag))
+            out, last, inserted = [], 0, False
+            pending = sorted(cols.items())
+            for col, s0, s1, ctag in cells:
+                while pending and pending[0][0] < col:  # a missing cell goes before the next one
+                    c, edit = pending.pop(0)
+                    out += [body[last:s0], self._new_cell(r, c, edit(self._empty_style(row_attrs, c)))]
+                    last, inserted = s0, True
+                if pending and pending[0][0] == col:
+                    _, edit = pending.pop(0)
+                    ca = attrs(ctag)
+                    new_s = str(edit(int(ca.get("s", "0") or 0))).encode()
+                    if "s" in ca:
+                        new_tag = re.sub(rb'(\ss=")[^"]*(")', rb"\g<1>" + new_s + rb"\g<2>", ctag, count=1)
+                    else:
+                        new_tag = ctag[:len(p) + 2] + b' s="' + new_s + b'"' + ctag[len(p) + 2:]
+                    out += [body[last:s0], new_tag]
+                    last = s1
+            close = body.rfind(b"</" + p + b"row>")
+            for c, edit in pending:
+                out += [body[last:close], self._new_cell(r, c, edit(self._empty_style(row_attrs, c)))]
+                last, inserted = close, True
+            out.append(body[last:])
+            if inserted:  # spans is an optional hint that may no longer cover the row
+                tag = re.sub(rb'\sspans="[^"]*"', b"", tag)
+            if tag.endswith(b"/>"):
+                tag = tag[:-2].rstrip() + b">"
+            self.new_rows[r] = tag + b"".join(out)
+
+    def _empty_style(self, row_attrs: dict, c: int) -> int:
+        return empty_cell_style(row_attrs.get("s"), row_attrs.get("customFormat"), self.col_styles, c)
+
+    def _new_cell(self, r: int, c: int, style: int) -> bytes:
+        return b"<" + self.prefix + b'c r="' + f"{col_letters(c)}{r}".encode() + b'" s="' + str(style).encode() + b'"/>'
+
+    def legacy_rid(self) -> str | None:
+        m = re.search(rb"<" + re.escape(self.prefix) + rb'legacyDrawing\b[^>]*?\s[\w.-]+:id="([^"]*)"',
+                      self.data[self.sd_end:])
+        return m.group(1).decode() if m else None
+
+    def set_legacy(self, rid: str):
+        self.legacy = rid
+
+    def clear_tab_selected(self):
+        self.clear_tabs = True
+
+    def to_bytes(self) -> bytes:
+        d = self.data
+        head = d[:self.sd_open.start()]
+        if self.clear_tabs:
+            head = TAB_SELECTED.sub(b"", head)
+        parts = [head]
+        if self.sd_open.group(1):  # <sheetData/>
+            parts.append(self.sd_open.group(0)[:-2].rstrip() + b">" if self.new_rows else self.sd_open.group(0))
+        else:
+            parts.append(d[self.sd_open.start():self.sd_open.end()])
+        pos = self.sd_open.end()
+        for r in sorted(self.new_rows):
+            if r in self.rows:
+                start, end, _ = self.rows[r]
+            else:  # a new row goes before the next existing one
+                i = bisect.bisect(self.row_keys, r)
+                start = end = self.rows[self.row_keys[i]][0] if i < len(self.row_keys) else self.sd_close_start
+            parts += [d[pos:start], self.new_rows[r]]
+            pos = end
+        parts.append(d[pos:self.sd_close_start])
+        if self.sd_open.group(1) and self.new_rows:
+            parts.append(b"</" + self.prefix + b"sheetData>")
+        else:
+            parts.append(d[self.sd_close_start:self.sd_end])
+        tail = d[self.sd_end:]
+        if self.legacy is not None:
+            tail = self._tail_with_legacy(tail)
+        return b"".join(parts) + tail
+
+    def _tail_with_legacy(self, tail: bytes) -> bytes:
+        """The elements after sheetData, parsed on their own (with the root's namespaces) to place legacyDrawing."""
+        mini = TreeSheet(ROOT_TAG.search(self.data).group(0) + tail)
+        mini.data.getparent().remove(mini.data)  # the sheetData TreeSheet adds when there is none
+        mini.set_legacy(self.legacy)
+        out = etree.tostring(mini.root)
+        return out[out.index(b">") + 1:]
+
+
+def open_sheet(data: bytes):
+    try:
+        return FastSheet(data)
+    except Unsupported:
+        return TreeSheet(data)
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    a, _, b = ref.partition(":")
+    p1, p2 = split_ref(a), split_ref(b or a)
+    return (p1[0], p1[1], p2[0], p2[1]) if p1 and p2 else None
+
+
+def anchor(merges, r: int, c: int) -> tuple[int, int]:
+    """The top-left cell of the merged range holding (r, c): the one that shows."""
+    for r1, c1, r2, c2 in merges:
+        if r1 <= r <= r2 and c1 <= c <= c2:
+            return r1, c1
+    return r, c
+
+
+def col_styles(cols, get) -> list[tuple[int, int, int]]:
+    out = []
+    for c in cols:
+        try:
+            out.append((int(get(c, "min")), int(get(c, "max")), int(get(c, "style") or 0)))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def empty_cell_style(row_s, row_custom, cols, c: int) -> int:
+    """The format a cell that is not written shows: its row's if the row has one, else its column's."""
+    if row_custom in ("1", "true") and (row_s or "").isdigit():
+        return int(row_s)
+    return next((s for lo, hi, s in cols if lo <= c <= hi), 0)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -501,7 +740,7 @@ def vml_shape(sid: int, r: int, c: int, text: str, z: int) -> str:
                             row=r - 1, col=c - 1)
 
 
-def add_comments(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[int, int], str], vml_blocks: set[int]):
+def add_comments(pkg: Package, sheet_part: str, sheet, notes: dict[tuple[int, int], str], vml_blocks: set[int]):
     """Comments (merged with the sheet's existing ones) plus their VML shapes and relationships."""
     comments_part = next(iter(pkg.targets(sheet_part, "comments").values()), None)
     if comments_part and pkg.exists(comments_part):
@@ -561,10 +800,8 @@ def add_comments(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[in
     clist[:] = ordered
 
     # VML: add shapes for the new comments to the sheet's legacy drawing, or make one
-    ld = sheet_root.find(q("legacyDrawing"))
-    vml_part = None
-    if ld is not None:
-        vml_part = pkg.targets(sheet_part).get(ld.get(q("id", R_NS)))
+    rid = sheet.legacy_rid()
+    vml_part = pkg.targets(sheet_part).get(rid) if rid else None
     if vml_part and pkg.exists(vml_part):
         text = pkg.read(vml_part).decode("utf-8", "replace")
         end = text.rfind("</xml>")
@@ -575,9 +812,7 @@ def add_comments(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[in
         extra = "" if "_x0000_t202" in text else VML_SHAPETYPE
         shapes = "".join(vml_shape(sid + i, r, c, t, i + 1 + len(ids)) for i, (r, c, t) in enumerate(new_cells))
         pkg.put(vml_part, (text[:end] + extra + shapes + text[end:]).encode("utf-8"))
-    else:
-        if ld is not None:  # a dangling reference: replace it
-            sheet_root.remove(ld)
+    else:  # no drawing yet (or a dangling reference, which is replaced)
         cells = [(r, c, notes.get((r, c), "")) for r, c in (split_ref(el.get("ref")) for el in clist)]
         block = max(vml_blocks, default=0) + 1
         n_blocks = len(cells) // 1000 + 1
@@ -588,10 +823,7 @@ def add_comments(pkg: Package, sheet_part: str, sheet_root, notes: dict[tuple[in
         vml_part = pkg.unique("xl/drawings/vmlDrawing{}.vml")
         pkg.put(vml_part, (VML_HEAD.format(blocks=",".join(map(str, blocks))) + VML_SHAPETYPE + shapes
                            + "</xml>").encode("utf-8"))
-        rid = pkg.add_rel(sheet_part, "vmlDrawing", vml_part)
-        ld = etree.Element(q("legacyDrawing"), nsmap={"r": R_NS})
-        ld.set(q("id", R_NS), rid)
-        insert_ordered(sheet_root, ld, SHEET_ORDER)
+        sheet.set_legacy(pkg.add_rel(sheet_part, "vmlDrawing", vml_part))
     pkg.default("vml", CT_VML)
 
 
@@ -620,74 +852,67 @@ def link_target(f: Finding, sheets: set[str]) -> str | None:
     return f"{quote_sheet(f.sheet)}!{cell}"
 
 
+def esc(text: str, attr: bool = False) -> str:
+    """XML-escaped text (CR kept as a character reference so it survives parsing)."""
+    text = clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    if attr:
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return text
+
+
 def result_sheet(findings: list[Finding], lines: list[str], sheets: set[str], styles: Styles) -> tuple[bytes, str]:
-    """The worksheet XML of 校验结果 (inline strings only, so nothing written can become a formula)."""
+    """The worksheet XML of 校验结果: inline strings only, so no text written can become a formula."""
     title = styles.xf(0, font=styles.font(bold=True, size=14))
     head = styles.xf(0, fill=HEADER_FILL, font=styles.font(bold=True))
     link = styles.xf(0, font=styles.font(link=True))
     wrap = styles.xf(0, wrap=True)
     sev = {s: styles.xf(0, fill=rgb) for s, rgb in FILL.items()}
-
-    root = etree.Element(q("worksheet"), nsmap={None: NS, "r": R_NS})
-    etree.SubElement(etree.SubElement(root, q("sheetPr")), q("tabColor"), rgb="FFC00000")
     first = len(lines) + 2  # the header row
     last = first + max(len(findings), 1)
-    etree.SubElement(root, q("dimension"), ref=f"A1:H{last}")
-    view = etree.SubElement(etree.SubElement(root, q("sheetViews")), q("sheetView"), tabSelected="1",
-                            workbookViewId="0")
-    etree.SubElement(view, q("pane"), ySplit=str(first), topLeftCell=f"A{first + 1}", activePane="bottomLeft",
-                     state="frozen")
-    etree.SubElement(view, q("selection"), pane="bottomLeft", activeCell=f"A{first + 1}", sqref=f"A{first + 1}")
-    etree.SubElement(root, q("sheetFormatPr"), defaultRowHeight="15")
-    cols = etree.SubElement(root, q("cols"))
-    for i, w in enumerate(WIDTHS, 1):
-        etree.SubElement(cols, q("col"), min=str(i), max=str(i), width=str(w), customWidth="1")
-    data = etree.SubElement(root, q("sheetData"))
+    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" xmlns:r="{R_NS}">'
+           '<sheetPr><tabColor rgb="FFC00000"/><pageSetUpPr fitToPage="1"/></sheetPr>'
+           f'<dimension ref="A1:H{last}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+           f'<pane ySplit="{first}" topLeftCell="A{first + 1}" activePane="bottomLeft" state="frozen"/>'
+           f'<selection pane="bottomLeft" activeCell="A{first + 1}" sqref="A{first + 1}"/></sheetView></sheetViews>'
+           '<sheetFormatPr defaultRowHeight="15"/><cols>']
+    out += [f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(WIDTHS, 1)]
+    out.append("</cols><sheetData>")
 
-    def put(row, c, value, style=None):
-        el = etree.SubElement(row, q("c"), r=f"{col_letters(c)}{row.get('r')}")
-        if style is not None:
-            el.set("s", str(style))
+    def cell(ref: str, value, style=None) -> str:
+        s = f' s="{style}"' if style is not None else ""
         if isinstance(value, int) and not isinstance(value, bool):
-            etree.SubElement(el, q("v")).text = str(value)
-        elif value not in (None, ""):
-            el.set("t", "inlineStr")
-            t = etree.SubElement(etree.SubElement(el, q("is")), q("t"))
-            t.text = clean_text(str(value))
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        if value in (None, ""):
+            return f'<c r="{ref}"{s}/>'
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{esc(str(value))}</t></is></c>'
 
     for i, text in enumerate(lines, 1):
-        put(etree.SubElement(data, q("row"), r=str(i)), 1, text, title if i == 1 else None)
-    hr = etree.SubElement(data, q("row"), r=str(first))
-    for c, h in enumerate(HEAD, 1):
-        put(hr, c, h, head)
-    links = []
+        out.append(f'<row r="{i}">{cell(f"A{i}", text, title if i == 1 else None)}</row>')
+    out.append(f'<row r="{first}">' + "".join(cell(f"{col_letters(c)}{first}", h, head) for c, h in enumerate(HEAD, 1))
+               + "</row>")
     if not findings:
-        put(etree.SubElement(data, q("row"), r=str(first + 1)), 1, "没有发现问题。")
+        out.append(f'<row r="{first + 1}">{cell(f"A{first + 1}", "没有发现问题。")}</row>')
+    links = []
     for n, f in enumerate(findings, 1):
         r = first + n
-        row = etree.SubElement(data, q("row"), r=str(r))
         target = link_target(f, sheets)
         shown = f.cell or (f"第{f.row}行" if f.row else "")
-        values = (n, SEVERITY_CN[f.severity], f.code, f.sheet or "（整个文件）", shown, f.column or "", f.message,
-                  "" if f.value is None else f.value)
-        for c, v in enumerate(values, 1):
-            style = sev[f.severity] if c == 2 else wrap if c == 7 else link if c == 5 and target else None
-            put(row, c, v if c != 8 or isinstance(v, str) else str(v), style)
+        out.append(f'<row r="{r}">' + cell(f"A{r}", n) + cell(f"B{r}", SEVERITY_CN[f.severity], sev[f.severity])
+                   + cell(f"C{r}", f.code) + cell(f"D{r}", f.sheet or "（整个文件）")
+                   + cell(f"E{r}", shown, link if target else None) + cell(f"F{r}", f.column or "")
+                   + cell(f"G{r}", f.message, wrap) + cell(f"H{r}", "" if f.value is None else str(f.value)) + "</row>")
         if target:
-            links.append((f"E{r}", target, shown or "A1"))
-    etree.SubElement(root, q("autoFilter"), ref=f"A{first}:H{last}")
+            links.append(f'<hyperlink ref="E{r}" location="{esc(target, True)}" display="{esc(shown or "A1", True)}"/>')
+    out.append(f'</sheetData><autoFilter ref="A{first}:H{last}"/>')
     if links:
-        hl = etree.SubElement(root, q("hyperlinks"))
-        for ref, target, shown in links:
-            etree.SubElement(hl, q("hyperlink"), ref=ref, location=target, display=clean_text(shown))
-    etree.SubElement(root, q("pageMargins"), left="0.5", right="0.5", top="0.75", bottom="0.75", header="0.3",
-                     footer="0.3")
-    return to_bytes(root), f"{quote_sheet(RESULT_SHEET)}!$A${first}:$H${last}"
+        out.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
+    out.append('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+               '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
+    return "".join(out).encode("utf-8"), f"{quote_sheet(RESULT_SHEET)}!$A${first}:$H${last}"
 
 
 def add_result_sheet(pkg: Package, wb_part: str, wb_root, findings, lines, sheets, styles: Styles,
-                     sheet_parts: dict[str, str]) -> str:
+                     sheet_parts: dict[str, str], edited: dict) -> str:
     """Insert 校验结果 as the first sheet, opened on load; returns the name it got."""
     names = {s.lower() for s in sheets}
     name = RESULT_SHEET
@@ -729,9 +954,8 @@ def add_result_sheet(pkg: Package, wb_part: str, wb_root, findings, lines, sheet
     view.set("activeTab", "0")
     view.set("firstSheet", "0")
     for sheet_part in sheet_parts.values():
-        if sheet_part in pkg.trees:
-            for sv in pkg.trees[sheet_part].iter(q("sheetView")):
-                sv.attrib.pop("tabSelected", None)
+        if sheet_part in edited:
+            edited[sheet_part].clear_tab_selected()
         elif pkg.exists(sheet_part):
             data = pkg.read(sheet_part)
             if b"tabSelected" in data:
@@ -815,22 +1039,25 @@ def annotate_package(source, findings: list[Finding], lines: list[str]) -> tuple
         if f.sheet in worksheets and f.cell and split_ref(f.cell):
             by_sheet[f.sheet].append(f)
     blocks = vml_blocks_in(pkg) if by_sheet else set()
+    edited = {}
     for sheet, items in by_sheet.items():
         part = worksheets[sheet]
-        root = pkg.xml(part)
-        cells = SheetCells(root)
+        ws = edited[part] = open_sheet(pkg.read(part))
         per_cell: dict[tuple[int, int], list[tuple[Finding, str]]] = defaultdict(list)
         for f in sorted(items, key=sort_key):
-            r, c = cells.anchor(*split_ref(f.cell))
+            r, c = ws.anchor(*split_ref(f.cell))
             per_cell[(r, c)].append((f, f"{col_letters(c)}{r}"))
-        for (r, c), group in per_cell.items():
+        fills = {}
+        for rc, group in per_cell.items():
             worst = min((f.severity for f, _ in group), key=SEVERITY_ORDER.get)
-            el, base = cells.cell(r, c)
-            el.set("s", str(styles.xf(base, fill=FILL[worst])))
-        add_comments(pkg, part, root, {rc: comment_text(g) for rc, g in per_cell.items()}, blocks)
+            fills[rc] = lambda base, rgb=FILL[worst]: styles.xf(base, fill=rgb)
+        ws.restyle(fills)
+        add_comments(pkg, part, ws, {rc: comment_text(g) for rc, g in per_cell.items()}, blocks)
 
     add_result_sheet(pkg, wb_part, wb_root, sorted(findings, key=sort_key), lines, list(sheet_parts), styles,
-                     sheet_parts)
+                     sheet_parts, edited)
+    for part, ws in edited.items():
+        pkg.put(part, ws.to_bytes())
     main_type = pkg.part_type(wb_part) or ""
     fmt = "xlsm" if "macroEnabled" in main_type or pkg.exists("xl/vbaProject.bin") else "xlsx"
     if main_type in CT_TEMPLATE:  # a template's copy is a workbook
