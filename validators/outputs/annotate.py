@@ -852,6 +852,11 @@ def link_target(f: Finding, sheets: set[str]) -> str | None:
     return f"{quote_sheet(f.sheet)}!{cell}"
 
 
+def text_width(text: str) -> int:
+    """Width in Excel character units: CJK and full-width characters count twice."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
 def esc(text: str, attr: bool = False) -> str:
     """XML-escaped text (CR kept as a character reference so it survives parsing)."""
     text = clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
@@ -864,9 +869,9 @@ def result_sheet(findings: list[Finding], lines: list[str], sheets: set[str], st
     """The worksheet XML of 校验结果: inline strings only, so no text written can become a formula."""
     title = styles.xf(0, font=styles.font(bold=True, size=14))
     head = styles.xf(0, fill=HEADER_FILL, font=styles.font(bold=True))
-    link = styles.xf(0, font=styles.font(link=True))
-    wrap = styles.xf(0, wrap=True)
-    sev = {s: styles.xf(0, fill=rgb) for s, rgb in FILL.items()}
+    link = styles.xf(0, font=styles.font(link=True), wrap=True)
+    wrap = styles.xf(0, wrap=True)  # wrapped and top-aligned, like every cell of a finding's row
+    sev = {s: styles.xf(0, fill=rgb, wrap=True) for s, rgb in FILL.items()}
     first = len(lines) + 2  # the header row
     last = first + max(len(findings), 1)
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS}" xmlns:r="{R_NS}">'
@@ -897,10 +902,13 @@ def result_sheet(findings: list[Finding], lines: list[str], sheets: set[str], st
         r = first + n
         target = link_target(f, sheets)
         shown = f.cell or (f"第{f.row}行" if f.row else "")
-        out.append(f'<row r="{r}">' + cell(f"A{r}", n) + cell(f"B{r}", SEVERITY_CN[f.severity], sev[f.severity])
-                   + cell(f"C{r}", f.code) + cell(f"D{r}", f.sheet or "（整个文件）")
-                   + cell(f"E{r}", shown, link if target else None) + cell(f"F{r}", f.column or "")
-                   + cell(f"G{r}", f.message, wrap) + cell(f"H{r}", "" if f.value is None else str(f.value)) + "</row>")
+        lines_needed = -(-text_width(f.message) // (WIDTHS[6] - 2))
+        height = f' ht="{15 * lines_needed + 1}" customHeight="1"' if lines_needed > 1 else ""
+        out.append(f'<row r="{r}"{height}>' + cell(f"A{r}", n, wrap) + cell(f"B{r}", SEVERITY_CN[f.severity], sev[f.severity])
+                   + cell(f"C{r}", f.code, wrap) + cell(f"D{r}", f.sheet or "（整个文件）", wrap)
+                   + cell(f"E{r}", shown, link if target else wrap) + cell(f"F{r}", f.column or "", wrap)
+                   + cell(f"G{r}", f.message, wrap) + cell(f"H{r}", "" if f.value is None else str(f.value), wrap)
+                   + "</row>")
         if target:
             links.append(f'<hyperlink ref="E{r}" location="{esc(target, True)}" display="{esc(shown or "A1", True)}"/>')
     out.append(f'</sheetData><autoFilter ref="A{first}:H{last}"/>')
