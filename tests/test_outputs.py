@@ -260,6 +260,19 @@ def test_xls_is_rebuilt_as_xlsx_and_says_so(tmp_path):
     assert ws["B8"].value and "A1:P1" in {str(r) for r in ws.merged_cells.ranges}
 
 
+def test_rebuilt_copy_keeps_formula_like_text_as_text(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, v in enumerate(INJECTIONS[:4], 1):
+        ws.cell(row=r, column=1).value = v
+        ws.cell(row=r, column=1).data_type = "s"
+    ws["B1"] = 5
+    wb.save(tmp_path / "t.xlsx")
+    back = openpyxl.load_workbook(io.BytesIO(ann.rebuild_xlsx(tmp_path / "t.xlsx"))).active
+    assert [back.cell(row=r, column=1).value for r in range(1, 5)] == INJECTIONS[:4]
+    assert all(back.cell(row=r, column=1).data_type == "s" for r in range(1, 5)) and back["B1"].value == 5
+
+
 def test_out_names_stay_inside_out_and_do_not_collide(tmp_path):
     assert ann.out_name("a/b/c.xls", "xlsx") == "a/b/c.xlsx"
     assert ann.out_name("../../etc/x.xlsm", "xlsm") == "etc/x.xlsm"

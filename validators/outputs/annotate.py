@@ -37,7 +37,6 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-REL_OFFICE_DOC = REL + "officeDocument"
 CT = "application/vnd.openxmlformats-officedocument."
 CT_WORKSHEET = CT + "spreadsheetml.worksheet+xml"
 CT_COMMENTS = CT + "spreadsheetml.comments+xml"
@@ -1135,7 +1134,7 @@ def annotate_file(src: Path, out_dir: Path, display: str, findings: list[Finding
     if fmt in ("xlsx", "xlsm"):
         try:
             pkg, fmt = annotate_package(src, findings, lines)
-        except (Unsupported, KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError) as e:
+        except Exception as e:  # noqa: BLE001 - whatever stops the rewrite, the values still make a copy
             note = f"说明：原文件结构特殊，无法直接在原文件上标注（{type(e).__name__}），本副本按单元格的值重新生成，原有格式未保留。"
             pkg = None
     else:
@@ -1150,6 +1149,9 @@ def annotate_file(src: Path, out_dir: Path, display: str, findings: list[Finding
             rel = out_name(display, fmt, keep_ext=True)
         taken.add(rel.lower())
     dst = out_dir / rel
-    with atomic_path(dst) as tmp, open(tmp, "wb") as fh:
-        pkg.write(fh)
+    try:
+        with atomic_path(dst) as tmp, open(tmp, "wb") as fh:
+            pkg.write(fh)
+    finally:
+        pkg.zf.close()
     return Annotated(dst, bool(note), note)
