@@ -245,6 +245,27 @@ def test_missing_rows_cells_and_refs(tmp_path, drop_refs):
         assert refs == sorted(refs, key=lambda x: ann.split_ref(x))
 
 
+def test_unusual_cell_tags_go_the_lxml_way(tmp_path):
+    """Single quotes and spaces around = are legal XML; the byte editor leaves such tags to lxml."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws.append(["姓名", "身份证号码"])
+    ws.append(["张三", "1"])
+    src = tmp_path / "q.xlsx"
+    wb.save(src)
+    old = members(src)
+    sheet = old["xl/worksheets/sheet1.xml"].replace(b'<c r="B2"', b"<c r = 'B2' s='0'")
+    with zipfile.ZipFile(src, "w") as z:
+        for n, d in old.items():
+            z.writestr(n, sheet if n == "xl/worksheets/sheet1.xml" else d)
+    f = make("IDN001", file="q.xlsx", sheet="表", row=2, column="身份证号码", cell="B2", value="1")
+    done = ann.annotate_file(src, tmp_path / "o", "q.xlsx", [f], ["x"])
+    assert not done.rebuilt
+    back = openpyxl.load_workbook(done.path)["表"]
+    assert back["B2"].fill.fgColor.rgb == RED and back["B2"].value == "1"
+
+
 def test_xls_is_rebuilt_as_xlsx_and_says_so(tmp_path):
     src = EXAMPLES / "海门某厂_评审通过人员花名册.xls"
     f = make("IDN002", file=src.name, sheet="评审通过人员", row=8, column="身份证号", cell="E8", value="3206",
@@ -373,6 +394,50 @@ def test_libreoffice_opens_every_output(run_out, tmp_path):
     rows = list(csv.reader(io.StringIO(text)))
     assert any(r and r[0] == "序号" for r in rows), text[:500]
     assert any(r and r[-1] == '=HYPERLINK("http://x")' for r in rows), text  # not evaluated
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_written_workbook_is_annotated_in_place(tmp_path):
+    """Another writer's XML (shared strings, its own styles): rewritten in place, and LibreOffice opens the copy."""
+    src = tmp_path / "lo"
+    soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", [EXAMPLES / "海门某厂_评审通过人员花名册.xls"], src)
+    book = src / "海门某厂_评审通过人员花名册.xlsx"
+    assert book.exists()
+    pol = policy.load("haimen-2010")
+    result = engine.validate_paths([src], pol, AS_OF)
+    outputs = write_outputs(tmp_path / "out", result, pol, AS_OF)
+    copy = outputs.annotated[book.name]
+    assert not outputs.rebuilt  # rewritten in place, not rebuilt from values
+    ws = openpyxl.load_workbook(copy)["评审通过人员"]
+    assert ws["E8"].fill.fgColor.rgb == RED and "IDN002" in ws["E8"].comment.text
+    assert ws["E8"].border.left.style == "thin"  # the cell's own format is kept
+    old, new = members(book), members(copy)
+    assert old["xl/sharedStrings.xml"] == new["xl/sharedStrings.xml"]
+    soffice(tmp_path, "pdf", [copy], tmp_path / "pdf")
+    assert (tmp_path / "pdf" / (copy.stem + ".pdf")).stat().st_size > 5000
+
+
+def test_xlsm_keeps_its_macros_and_extension(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active.append(["姓名", "身份证号码"])
+    wb.active.append(["张三", "1"])
+    plain = tmp_path / "p.xlsx"
+    wb.save(plain)
+    src = tmp_path / "m.xlsm"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w") as zout:
+        for n in zin.namelist():
+            data = zin.read(n)
+            if n == "[Content_Types].xml":
+                data = data.replace(b"spreadsheetml.sheet.main+xml", b"x").replace(
+                    b"application/vnd.openxmlformats-officedocument.x", b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+            zout.writestr(n, data)
+        zout.writestr("xl/vbaProject.bin", b"\x00macro bytes")
+    f = make("IDN001", file="m.xlsm", sheet="表", row=2, column="身份证号码", cell="B2", value="1")
+    done = ann.annotate_file(src, tmp_path / "o", "m.xlsm", [f], ["x"])
+    assert done.path.name == "m.xlsm" and not done.rebuilt
+    m = members(done.path)
+    assert m["xl/vbaProject.bin"] == b"\x00macro bytes" and b"macroEnabled.main+xml" in m["[Content_Types].xml"]
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed")

@@ -491,6 +491,7 @@ MERGE_TAG = re.compile(rb"<" + _NAME + rb"mergeCell\b[^>]*\bref=\"([^\"]*)\"")
 ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
 TAB_SELECTED = re.compile(rb'\stabSelected="(?:1|true)"')
 R_ATTR = re.compile(rb'\sr="([^"]*)"')
+PLAIN_TAG = re.compile(rb'<[\w:.-]+(?:\s+[\w:.-]+="[^"<]*")*\s*/?>\Z')  # double quotes, no spaces around =
 
 
 def elements(data: bytes, name: bytes, start: int, stop: int, whole: bool = True):
@@ -584,6 +585,8 @@ class FastSheet:
                 body = self.data[start + len(tag):end] if not tag.endswith(b"/>") else b"</" + p + b"row>"
             else:
                 tag, body = b"<" + p + b'row r="' + str(r).encode() + b'">', b"</" + p + b"row>"
+            if not PLAIN_TAG.match(tag):
+                raise Unsupported("unusual row tag")
             row_attrs = attrs(tag)
             cells = []  # (col, start, end of start tag, start tag) in body
             for c0, _, ctag in elements(body, p + b"c", 0, len(body), whole=False):
@@ -601,6 +604,8 @@ class FastSheet:
                     last, inserted = s0, True
                 if pending and pending[0][0] == col:
                     _, edit = pending.pop(0)
+                    if not PLAIN_TAG.match(ctag):
+                        raise Unsupported("unusual cell tag")
                     ca = attrs(ctag)
                     new_s = str(edit(int(ca.get("s", "0") or 0))).encode()
                     if "s" in ca:
@@ -1049,7 +1054,8 @@ def annotate_package(source, findings: list[Finding], lines: list[str]) -> tuple
     edited = {}
     for sheet, items in by_sheet.items():
         part = worksheets[sheet]
-        ws = edited[part] = open_sheet(pkg.read(part))
+        data = pkg.read(part)
+        ws = open_sheet(data)
         per_cell: dict[tuple[int, int], list[tuple[Finding, str]]] = defaultdict(list)
         for f in sorted(items, key=sort_key):
             r, c = ws.anchor(*split_ref(f.cell))
@@ -1058,7 +1064,12 @@ def annotate_package(source, findings: list[Finding], lines: list[str]) -> tuple
         for rc, group in per_cell.items():
             worst = min((f.severity for f, _ in group), key=SEVERITY_ORDER.get)
             fills[rc] = lambda base, rgb=FILL[worst]: styles.xf(base, fill=rgb)
-        ws.restyle(fills)
+        try:
+            ws.restyle(fills)
+        except Unsupported:  # a tag the byte editor does not rewrite: lxml does
+            ws = TreeSheet(data)
+            ws.restyle(fills)
+        edited[part] = ws
         add_comments(pkg, part, ws, {rc: comment_text(g) for rc, g in per_cell.items()}, blocks)
 
     add_result_sheet(pkg, wb_part, wb_root, sorted(findings, key=sort_key), lines, list(sheet_parts), styles,
