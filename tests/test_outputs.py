@@ -361,9 +361,23 @@ def test_report_html(run_out):
     assert "凯里市第一人民医院" in html and 'href="annotated/' in html
     for f in result.findings:
         assert f.code in html
+    assert html.count('class="file"') == len({f.file for f in result.findings})  # clean files: in the table only
+    assert "干净的花名册.xlsx" in html
     assert set(outputs.annotated) == {"凯里市某医院_申报人员花名册.xlsx", "海门某厂_评审通过人员花名册.xls",
                                       "温州某企业_评审对象资格审查花名册.xlsx", "单位/rich.xlsx"}
     assert outputs.rebuilt.keys() == {"海门某厂_评审通过人员花名册.xls"}
+
+
+def test_clean_run(tmp_path):
+    pol = policy.load("national")
+    result = engine.validate_paths([EXAMPLES / "干净的花名册.xlsx"], pol, AS_OF)
+    assert result.findings == []
+    outputs = write_outputs(tmp_path, result, pol, AS_OF)
+    assert outputs.annotated == {} and not (tmp_path / "annotated").exists()
+    assert "全部文件都没有发现问题" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    wb = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert wb["问题清单"]["A2"].value == "没有发现问题。" and not wb["问题清单"].tables
+    assert [r[1] for r in wb["文件"].iter_rows(min_row=2, values_only=True)] == ["通过"]
 
 
 # ---------------------------------------------------------------------------------------------------------------
