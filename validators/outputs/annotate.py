@@ -491,13 +491,14 @@ MERGE_TAG = re.compile(rb"<" + _NAME + rb"mergeCell\b[^>]*\bref=\"([^\"]*)\"")
 ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
 TAB_SELECTED = re.compile(rb'\stabSelected="(?:1|true)"')
 R_ATTR = re.compile(rb'\sr="([^"]*)"')
+S_ATTR = re.compile(rb'\ss="([0-9]*)"')
 PLAIN_TAG = re.compile(rb'<[\w:.-]+(?:\s+[\w:.-]+="[^"<]*")*\s*/?>\Z')  # double quotes, no spaces around =
 
 
 def elements(data: bytes, name: bytes, start: int, stop: int, whole: bool = True):
     """(start, end, start tag) of each ``<name ...>`` element in data[start:stop], found with bytes.find.
 
-    With ``whole`` the end is past the element's closing tag (elements of this name must not nest)."""
+    With ``whole`` the end is past the element's closing tag (rows and cells do not nest)."""
     opening, closing = b"<" + name, b"</" + name + b">"
     pos = data.find(opening, start, stop)
     while pos >= 0:
@@ -510,8 +511,8 @@ def elements(data: bytes, name: bytes, start: int, stop: int, whole: bool = True
             end = gt + 1
             if whole and not tag.endswith(b"/>"):
                 close = data.find(closing, end, stop)
-                if close < 0 or 0 <= data.find(opening + nxt, end, close):
-                    raise Unsupported("element not closed or nested")
+                if close < 0:
+                    raise Unsupported("element not closed")
                 end = close + len(closing)
             yield pos, end, tag
             pos = end
@@ -588,6 +589,10 @@ class FastSheet:
             if not PLAIN_TAG.match(tag):
                 raise Unsupported("unusual row tag")
             row_attrs = attrs(tag)
+            quick = self._quick(body, r, cols)
+            if quick is not None:  # every flagged cell exists: rewrite just their start tags
+                self.new_rows[r] = tag + quick
+                continue
             cells = []  # (col, start, end of start tag, start tag) in body
             for c0, _, ctag in elements(body, p + b"c", 0, len(body), whole=False):
                 ref = R_ATTR.search(ctag)
@@ -606,13 +611,7 @@ class FastSheet:
                     _, edit = pending.pop(0)
                     if not PLAIN_TAG.match(ctag):
                         raise Unsupported("unusual cell tag")
-                    ca = attrs(ctag)
-                    new_s = str(edit(int(ca.get("s", "0") or 0))).encode()
-                    if "s" in ca:
-                        new_tag = re.sub(rb'(\ss=")[^"]*(")', rb"\g<1>" + new_s + rb"\g<2>", ctag, count=1)
-                    else:
-                        new_tag = ctag[:len(p) + 2] + b' s="' + new_s + b'"' + ctag[len(p) + 2:]
-                    out += [body[last:s0], new_tag]
+                    out += [body[last:s0], self._set_style(ctag, edit)]
                     last = s1
             close = body.rfind(b"</" + p + b"row>")
             for c, edit in pending:
@@ -624,6 +623,36 @@ class FastSheet:
             if tag.endswith(b"/>"):
                 tag = tag[:-2].rstrip() + b">"
             self.new_rows[r] = tag + b"".join(out)
+
+    def _quick(self, body: bytes, r: int, cols: dict[int, Callable[[int], int]]) -> bytes | None:
+        """The row body with each flagged cell's style changed, found by its reference; None if one is missing."""
+        opening = b"<" + self.prefix + b"c"
+        spans = []
+        for c, edit in cols.items():
+            at = body.find(b' r="' + f"{col_letters(c)}{r}".encode() + b'"')
+            lt = body.rfind(b"<", 0, at) if at >= 0 else -1
+            gt = body.find(b">", at) if at >= 0 else -1
+            if lt < 0 or gt < 0 or body[lt:at] != opening or body.find(b' r="', at + 1, gt) >= 0:
+                return None
+            ctag = body[lt:gt + 1]
+            if not PLAIN_TAG.match(ctag):
+                return None
+            spans.append((lt, gt + 1, self._set_style(ctag, edit)))
+        spans.sort()
+        out, last = [], 0
+        for a, b, new in spans:
+            out += [body[last:a], new]
+            last = b
+        out.append(body[last:])
+        return b"".join(out)
+
+    def _set_style(self, ctag: bytes, edit: Callable[[int], int]) -> bytes:
+        m = S_ATTR.search(ctag)
+        new_s = str(edit(int(m.group(1) or 0) if m else 0)).encode()
+        if m:
+            return ctag[:m.start(1)] + new_s + ctag[m.end(1):]
+        n = len(self.prefix) + 2
+        return ctag[:n] + b' s="' + new_s + b'"' + ctag[n:]
 
     def _empty_style(self, row_attrs: dict, c: int) -> int:
         return empty_cell_style(row_attrs.get("s"), row_attrs.get("customFormat"), self.col_styles, c)
