@@ -368,6 +368,22 @@ def test_report_html(run_out):
     assert outputs.rebuilt.keys() == {"海门某厂_评审通过人员花名册.xls"}
 
 
+def test_one_failed_copy_does_not_stop_the_others(tmp_path, monkeypatch):
+    pol = policy.load("kaili-2023")
+    result = engine.validate_paths([EXAMPLES], pol, AS_OF)
+    real = ann.annotate_file
+
+    def flaky(src, *args, **kw):
+        if src.name.startswith("温州"):
+            raise MemoryError("boom")
+        return real(src, *args, **kw)
+
+    monkeypatch.setattr(ann, "annotate_file", flaky)
+    outputs = write_outputs(tmp_path, result, pol, AS_OF)
+    assert set(outputs.failed) == {"温州某企业_评审对象资格审查花名册.xlsx"} and len(outputs.annotated) == 2
+    assert "未能生成标注副本：MemoryError: boom" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
 def test_clean_run(tmp_path):
     pol = policy.load("national")
     result = engine.validate_paths([EXAMPLES / "干净的花名册.xlsx"], pol, AS_OF)

@@ -34,7 +34,8 @@ def put(ws, row: int, col: int, value):
     return cell
 
 
-def sheet(wb, title: str, head: list[str], rows: list[list], widths: list[int]):
+def sheet(wb, title: str, head: list[str], rows: list[list], widths: list[int], filter_rows: bool = True):
+    """A sheet of one view: a bold header row, frozen; filterable unless an Excel table will cover it."""
     ws = wb.create_sheet(title)
     for c, h in enumerate(head, 1):
         cell = put(ws, 1, c, h)
@@ -45,6 +46,11 @@ def sheet(wb, title: str, head: list[str], rows: list[list], widths: list[int]):
     for c, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if filter_rows and rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
     return ws
 
 
@@ -81,7 +87,7 @@ def write(path: Path, view: View) -> None:
     rows = [[f.file, f.sheet or "", f.cell or "", f.row, f.column or "", SEVERITY_CN[f.severity], f.code,
              CATEGORY_CN.get(f.category, f.category), f.message, "" if f.value is None else str(f.value),
              units.get(f.file, "")] for f in view.findings]
-    ws = sheet(wb, "问题清单", head, rows, [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28])
+    ws = sheet(wb, "问题清单", head, rows, [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28], filter_rows=False)
     for r, f in enumerate(view.findings, 2):
         ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILL[f.severity])
         ws.cell(row=r, column=9).alignment = WRAP
