@@ -427,6 +427,23 @@ def test_libreoffice_opens_every_output(run_out, tmp_path):
 
 
 @pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_reads_fills_comments_and_image(tmp_path):
+    """LibreOffice opens the rewritten package and sees what we wrote: saved again by it, everything is there."""
+    src = rich_workbook(tmp_path / "rich.xlsx")
+    done = ann.annotate_file(src, tmp_path / "o", "rich.xlsx", rich_findings("rich.xlsx"), ["校验结果", "x"])
+    soffice(tmp_path, "xlsx", [done.path], tmp_path / "lo")
+    wb = openpyxl.load_workbook(tmp_path / "lo" / "rich.xlsx")
+    assert wb.sheetnames == ["校验结果", "花名册", "说明页"]
+    ws = wb["花名册"]
+    assert ws["E4"].fill.fgColor.rgb == RED and ws["D5"].fill.fgColor.rgb == YELLOW
+    assert "IDN002" in ws["E4"].comment.text and "FMT003" in ws["C12"].comment.text
+    assert ws["B3"].comment.text.startswith("原有批注") and "FMT004" in ws["B3"].comment.text
+    assert ws["A8"].comment.text == "与问题无关的批注" and len(ws._images) == 1
+    cells = {c.value: c.data_type for row in wb["校验结果"].iter_rows() for c in row if c.value in INJECTIONS}
+    assert {"=1+2", "@SUM(1,2)", "+1+2", "-1+2"} <= set(cells) and set(cells.values()) == {"s"}  # still text
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_written_workbook_is_annotated_in_place(tmp_path):
     """Another writer's XML (shared strings, its own styles): rewritten in place, and LibreOffice opens the copy."""
     src = tmp_path / "lo"
