@@ -20,8 +20,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from conftest import ident
 from zhicheng.validators import engine, policy
 from zhicheng.validators.findings import make
-from zhicheng.validators.outputs import annotate as ann, write_outputs
-from zhicheng.validators.outputs.annotate import SHEET_ORDER
+from zhicheng.validators.outputs import annotate as ann, write_outputs, xlsx
+from zhicheng.validators.outputs.xlsx import SHEET_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -97,7 +97,7 @@ def rich_findings(file: str):
 def annotated(request, tmp_path, monkeypatch):
     """The rich workbook annotated, once with the byte-level sheet editor and once with the lxml one."""
     if request.param == "tree":
-        monkeypatch.setattr(ann, "open_sheet", ann.TreeSheet)
+        monkeypatch.setattr(ann, "open_sheet", xlsx.TreeSheet)
     (tmp_path / "in" / "单位").mkdir(parents=True)
     src = rich_workbook(tmp_path / "in" / "单位" / "rich.xlsx")
     before = sha(src)
@@ -228,8 +228,8 @@ def test_missing_rows_cells_and_refs(tmp_path, drop_refs):
         with zipfile.ZipFile(src, "w") as z:
             for n, d in old.items():
                 z.writestr(n, sheet if n == "xl/worksheets/sheet1.xml" else d)
-        with pytest.raises(ann.Unsupported):
-            ann.FastSheet(sheet)
+        with pytest.raises(xlsx.Unsupported):
+            xlsx.FastSheet(sheet)
     fs = [make("FMT004", file="gap.xlsx", sheet="表", row=r, column="x", cell=ref, value="")
           for r, ref in ((5, "B5"), (2, "B2"), (6, "C6"), (9, "D9"))]
     done = ann.annotate_file(src, tmp_path / "o", "gap.xlsx", fs, ["x"])
@@ -242,7 +242,7 @@ def test_missing_rows_cells_and_refs(tmp_path, drop_refs):
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     refs = [c.get("r") for c in root.iter(f"{ns}c")]
     if not drop_refs:
-        assert refs == sorted(refs, key=lambda x: ann.split_ref(x))
+        assert refs == sorted(refs, key=lambda x: xlsx.split_ref(x))
 
 
 def test_unusual_cell_tags_go_the_lxml_way(tmp_path):
