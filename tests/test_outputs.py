@@ -204,6 +204,11 @@ def test_new_comments_part_when_sheet_has_none(tmp_path):
     m = members(done.path)
     assert "xl/comments1.xml" in m and any(n.endswith(".vml") for n in m)
     assert b"legacyDrawing" in m["xl/worksheets/sheet1.xml"]
+    # annotating the copy again: a second results sheet with its own name, the first comment kept
+    again = ann.annotate_file(done.path, tmp_path / "o2", "plain.xlsx", [f], ["校验结果"])
+    wb2 = openpyxl.load_workbook(again.path)
+    assert wb2.sheetnames == ["校验结果(2)", "校验结果", "表"] and wb2.active.title == "校验结果(2)"
+    assert wb2["表"]["B2"].comment.text.count("IDN001") == 2
 
 
 @pytest.mark.parametrize("drop_refs", [False, True])

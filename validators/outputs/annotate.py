@@ -27,7 +27,7 @@ from ..reader import sniff
 from . import SEVERITY_CN, atomic_path, clean_text
 from .xlsx import (APP_NS, CT, CT_COMMENTS, CT_STYLES, CT_VML, CT_WORKSHEET, NS, R_NS, VT_NS, WORKBOOK_ORDER, Package,
                    Styles, TreeSheet, Unsupported, col_letters, insert_ordered, open_sheet, parse_xml, q, quote_sheet,
-                   split_ref)
+                   split_ref, TAB_SELECTED)
 
 CT_MAIN = {"xlsx": CT + "spreadsheetml.sheet.main+xml", "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml"}
 CT_TEMPLATE = {CT + "spreadsheetml.template.main+xml": "xlsx",
@@ -202,8 +202,10 @@ def esc(text: str, attr: bool = False) -> str:
     return text
 
 
-def result_sheet(findings: list[Finding], lines: list[str], sheets: set[str], styles: Styles) -> tuple[bytes, str]:
-    """The worksheet XML of 校验结果: inline strings only, so no text written can become a formula."""
+def result_sheet(name: str, findings: list[Finding], lines: list[str], sheets: set[str],
+                 styles: Styles) -> tuple[bytes, str]:
+    """The XML of the sheet 校验结果 (inline strings only, so no text written can become a formula), and the
+    range its filter covers."""
     title = styles.xf(0, font=styles.font(bold=True, size=14))
     head = styles.xf(0, fill=HEADER_FILL, font=styles.font(bold=True))
     link = styles.xf(0, font=styles.font(link=True), wrap=True)
@@ -253,7 +255,7 @@ def result_sheet(findings: list[Finding], lines: list[str], sheets: set[str], st
         out.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
     out.append('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
                '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
-    return "".join(out).encode("utf-8"), f"{quote_sheet(RESULT_SHEET)}!$A${first}:$H${last}"
+    return "".join(out).encode("utf-8"), f"{quote_sheet(name)}!$A${first}:$H${last}"
 
 
 def add_result_sheet(pkg: Package, wb_part: str, wb_root, findings, lines, sheets, styles: Styles,
@@ -264,10 +266,7 @@ def add_result_sheet(pkg: Package, wb_part: str, wb_root, findings, lines, sheet
     n = 2
     while name.lower() in names:
         name, n = f"{RESULT_SHEET}({n})", n + 1
-    global_name = name
-    xml, filter_ref = result_sheet(findings, lines, set(sheets), styles)
-    if name != RESULT_SHEET:
-        filter_ref = filter_ref.replace(quote_sheet(RESULT_SHEET), quote_sheet(name))
+    xml, filter_ref = result_sheet(name, findings, lines, set(sheets), styles)
     part = pkg.unique("xl/worksheets/sheet{}.xml")
     pkg.put(part, xml)
     pkg.override(part, CT_WORKSHEET)
@@ -276,7 +275,7 @@ def add_result_sheet(pkg: Package, wb_part: str, wb_root, findings, lines, sheet
     sheets_el = wb_root.find(q("sheets"))
     ids = [int(s.get("sheetId", "0")) for s in sheets_el if s.get("sheetId", "0").isdigit()]
     el = etree.Element(q("sheet"), nsmap={"r": R_NS})
-    el.set("name", global_name)
+    el.set("name", name)
     el.set("sheetId", str(max(ids, default=0) + 1))
     el.set(q("id", R_NS), rid)
     sheets_el.insert(0, el)
@@ -304,9 +303,9 @@ def add_result_sheet(pkg: Package, wb_part: str, wb_root, findings, lines, sheet
         elif pkg.exists(sheet_part):
             data = pkg.read(sheet_part)
             if b"tabSelected" in data:
-                pkg.put(sheet_part, re.sub(rb'\stabSelected="(?:1|true)"', b"", data))
-    app_titles(pkg, global_name)
-    return global_name
+                pkg.put(sheet_part, TAB_SELECTED.sub(b"", data))
+    app_titles(pkg, name)
+    return name
 
 
 def app_titles(pkg: Package, name: str):
