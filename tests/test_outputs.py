@@ -389,6 +389,20 @@ def test_one_failed_copy_does_not_stop_the_others(tmp_path, monkeypatch):
     assert "未能生成标注副本：MemoryError: boom" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
+def test_control_characters_and_lone_surrogates_do_not_break_outputs(tmp_path):
+    src = rich_workbook(tmp_path / "r.xlsx")
+    bad = "a\x01b\udcffc"  # a control character from a cell, an undecodable byte from a file name
+    f = make("FMT003", file="r.xlsx", sheet="花名册", row=3, column="性别", cell="C3", value=bad, allowed=bad)
+    result = engine.RunResult([engine.FileReport("r.xlsx", kind="applicant_roster", status="error", unit=bad)], [f],
+                              {"r.xlsx": src})
+    outputs = write_outputs(tmp_path / "out", result, policy.load("national"), AS_OF)
+    assert not outputs.failed and not outputs.rebuilt
+    ws = openpyxl.load_workbook(outputs.annotated["r.xlsx"])["花名册"]
+    assert "abc" in ws["C3"].comment.text
+    assert "abc" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")["问题清单"]["J2"].value == "abc"
+
+
 def test_clean_run(tmp_path):
     pol = policy.load("national")
     result = engine.validate_paths([EXAMPLES / "干净的花名册.xlsx"], pol, AS_OF)

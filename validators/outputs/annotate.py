@@ -131,7 +131,7 @@ def add_comments(pkg: Package, sheet_part: str, sheet, notes: dict[tuple[int, in
                 etree.SubElement(pr, q("b"))
             etree.SubElement(pr, q("sz"), val="9")
             t = etree.SubElement(run, q("t"))
-            t.text = piece
+            t.text = clean_text(piece)
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     ordered = sorted(clist, key=lambda el: split_ref(el.get("ref") or "") or (0, 0))
     clist[:] = ordered

@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..findings import RULES, sort_key
 from ..kinds import KINDS
-from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, rule_section
+from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, clean_text, rule_section
 
 SEVERITY_COLOUR = {"error": "#d9534f", "warning": "#f0ad4e", "info": "#5b9bd5"}
 SEVERITIES = ("error", "warning", "info")
@@ -89,4 +89,4 @@ def write(path: Path, view: View) -> None:
         by_category=bar_chart(view.by_category()), by_unit=bar_chart(view.by_unit()),
         annotated=len(out.annotated))
     with atomic_path(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
+        tmp.write_bytes(clean_text(html).encode("utf-8"))
