@@ -483,6 +483,30 @@ def test_libreoffice_written_workbook_is_annotated_in_place(tmp_path):
     assert (tmp_path / "pdf" / (copy.stem + ".pdf")).stat().st_size > 5000
 
 
+def test_app_properties_list_the_new_sheet(tmp_path):
+    """docProps/app.xml as Excel writes it: the worksheet count and names include 校验结果."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "表"
+    wb.active.append(["姓名", "身份证号码"])
+    wb.active.append(["张三", "1"])
+    plain = tmp_path / "p.xlsx"
+    wb.save(plain)
+    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.org/'
+           'officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'docPropsVTypes"><Application>Microsoft Excel</Application><HeadingPairs><vt:vector size="2" '
+           'baseType="variant"><vt:variant><vt:lpstr>工作表</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4>'
+           '</vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="1" baseType="lpstr">'
+           '<vt:lpstr>表</vt:lpstr></vt:vector></TitlesOfParts></Properties>').encode()
+    src = tmp_path / "a.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(src, "w") as zout:
+        for n in zin.namelist():
+            zout.writestr(n, app if n == "docProps/app.xml" else zin.read(n))
+    f = make("IDN001", file="a.xlsx", sheet="表", row=2, column="身份证号码", cell="B2", value="1")
+    done = ann.annotate_file(src, tmp_path / "o", "a.xlsx", [f], ["x"])
+    text = members(done.path)["docProps/app.xml"].decode()
+    assert "<vt:i4>2</vt:i4>" in text and '<vt:vector size="2" baseType="lpstr"><vt:lpstr>校验结果</vt:lpstr>' in text
+
+
 def test_xlsm_keeps_its_macros_and_extension(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "表"
