@@ -190,11 +190,26 @@ def test_sheet_children_stay_in_schema_order(annotated):
 
 
 def test_new_comments_part_when_sheet_has_none(tmp_path):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "表"
     ws.append(["姓名", "身份证号码"])
     ws.append(["张三", "1"])
+    # elements that sit around legacyDrawing in the schema's order
+    for r, row in enumerate([["甲", "乙"], [1, 2]], 10):
+        for c, v in enumerate(row, 4):
+            ws.cell(row=r, column=c, value=v)
+    ws.add_table(Table(displayName="T1", ref="D10:E11"))
+    ws.conditional_formatting.add("A2:A5", CellIsRule(operator="equal", formula=['"x"'], fill=PatternFill("solid")))
+    dv = DataValidation(type="list", formula1='"男,女"')
+    dv.add("C2:C5")
+    ws.add_data_validation(dv)
+    ws["A5"].hyperlink = "https://example.com"
     src = tmp_path / "plain.xlsx"
     wb.save(src)
     f = make("IDN001", file="plain.xlsx", sheet="表", row=2, column="身份证号码", cell="B2", value="1")
@@ -204,6 +219,11 @@ def test_new_comments_part_when_sheet_has_none(tmp_path):
     m = members(done.path)
     assert "xl/comments1.xml" in m and any(n.endswith(".vml") for n in m)
     assert b"legacyDrawing" in m["xl/worksheets/sheet1.xml"]
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    tags = [el.tag.replace(ns, "") for el in etree.fromstring(m["xl/worksheets/sheet1.xml"])]
+    assert tags.index("legacyDrawing") == tags.index("tableParts") - 1
+    assert [SHEET_ORDER.index(t) for t in tags] == sorted(SHEET_ORDER.index(t) for t in tags)
+    assert back.tables["T1"].ref == "D10:E11" and back.data_validations.dataValidation
     # annotating the copy again: a second results sheet with its own name, the first comment kept
     again = ann.annotate_file(done.path, tmp_path / "o2", "plain.xlsx", [f], ["校验结果"])
     wb2 = openpyxl.load_workbook(again.path)
