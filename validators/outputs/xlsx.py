@@ -527,14 +527,16 @@ class FastSheet:
                 raise Unsupported("sheetData not closed")
             self.sd_close_start, self.sd_end = close, close + len(b"</" + self.prefix + b"sheetData>")
         self.rows: dict[int, tuple[int, int, bytes]] = {}  # r -> (start, end, start tag)
+        n = 0
         for start, end, tag in elements(data, self.prefix + b"row", sd.end(), self.sd_close_start):
             r = R_ATTR.search(tag)
-            if r is None:
+            if r is None or not r.group(1).isdigit():
                 raise Unsupported("row without r")
             self.rows[int(r.group(1))] = (start, end, tag)
+            n += 1
         self.row_keys = sorted(self.rows)
-        if self.row_keys != list(self.rows):
-            raise Unsupported("rows out of order")
+        if self.row_keys != list(self.rows) or n != len(self.rows):
+            raise Unsupported("rows out of order or repeated")
         tail = data[self.sd_end:]
         self.merges = [m for m in (parse_range(x.group(2).decode()) for x in MERGE_TAG.finditer(tail)) if m]
         head = data[self.root_end:self.sd_open.start()]
