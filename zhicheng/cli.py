@@ -64,6 +64,9 @@ def cmd_validate(args) -> int:
     result = engine.validate_paths(args.paths, policy, as_of)
     doc = findings_document(result, policy, as_of)
     write_atomic(out / "findings.json", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
+    from zhicheng.validators.outputs import write_outputs
+
+    write_outputs(out, result, policy, as_of, annotate=not args.no_annotate)
     errors = sum(1 for f in result.findings if f.severity == "error")
     if not args.quiet:
         sev = Counter(f.severity for f in result.findings)
@@ -76,7 +79,7 @@ def cmd_validate(args) -> int:
 
         for code, n in by_code.most_common(10):
             print(f"  {code} {RULES[code].name}: {n}")
-        print(f"结果已写入 {out / 'findings.json'}")
+        print(f"结果已写入 {out}：findings.json、summary.xlsx、report.html" + ("" if args.no_annotate else "、annotated/"))
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -140,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", type=_date, default=None, help="校验基准日 YYYY-MM-DD（默认取政策配置的申报日期）")
     v.add_argument("--out", default="zhicheng-out", help="输出文件夹（默认 zhicheng-out）")
     v.add_argument("--quiet", "-q", action="store_true", help="不打印摘要")
+    v.add_argument("--no-annotate", action="store_true", help="不生成标注副本（annotated 文件夹）")
     v.set_defaults(func=cmd_validate)
 
     pp = sub.add_parser("policy", help="查看政策配置")
