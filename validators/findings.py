@@ -21,6 +21,11 @@ PREFIX = {
     "certificate": "CRT", "discipline": "DSC", "seniority": "SEN", "eligibility": "ELG",
     "procedure": "PRC", "consistency": "CON",
 }
+CATEGORY_CN = {
+    "structure": "表格结构", "format": "填写格式", "identity": "身份信息", "duplicate": "重复", "hours": "继续教育学时",
+    "certificate": "证书", "discipline": "纪律处分", "seniority": "任职年限", "eligibility": "申报条件",
+    "procedure": "程序", "consistency": "前后一致",
+}
 
 
 @dataclass

@@ -88,9 +88,13 @@ def cmd_validate(args) -> int:
         return EXIT_FAILED
     doc = findings_document(result, policy, as_of)
     write_atomic(out / "findings.json", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
+    from zhicheng.validators.outputs import write_outputs
+
+    write_outputs(out, result, policy, as_of, annotate=not args.no_annotate)
     errors = sum(1 for f in result.findings if f.severity == "error")
     if not args.quiet:
-        terminal.summary(result, policy, as_of, out / "findings.json")
+        written = ["findings.json", "summary.xlsx", "report.html"] + ([] if args.no_annotate else ["annotated/"])
+        terminal.summary(result, policy, as_of, out, written)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -154,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", type=_date, default=None, help="校验基准日 YYYY-MM-DD（默认取政策配置的申报日期）")
     v.add_argument("--out", default="zhicheng-out", help="输出文件夹（默认 zhicheng-out）")
     v.add_argument("--quiet", "-q", action="store_true", help="不打印摘要")
+    v.add_argument("--no-annotate", action="store_true", help="不生成标注副本（annotated 文件夹）")
     v.add_argument("--jobs", "-j", type=_jobs, default=default_jobs(),
                    help=f"并行的工作进程数（默认 {default_jobs()}，即CPU核数；0 表示在本进程内运行，不隔离）")
     v.add_argument("--resume", action="store_true", help="接着上次中断的批次继续：跳过输出文件夹日志中已校验过的文件")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
+from pathlib import Path
 
 STATUS_LABELS = {"ok": "合格", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
 SHOW_FILES = 30
@@ -31,7 +32,7 @@ def progress(total: int, quiet: bool = False):
         yield lambda n: bar.advance(task, n)
 
 
-def summary(result, policy, as_of, out_file) -> None:
+def summary(result, policy, as_of, out, written: list[str]) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -71,8 +72,9 @@ def summary(result, policy, as_of, out_file) -> None:
             t.add_row(r.file, STATUS_LABELS[r.status], _short(f"{f.code} {f.message}") if f else "")
         console.print(t)
         if len(bad) > SHOW_FILES:
-            console.print(f"……另有 {len(bad) - SHOW_FILES} 个文件，见 {out_file}")
-    console.print(f"结果已写入 {out_file}")
+            see = "summary.xlsx" if "summary.xlsx" in written else "findings.json"
+            console.print(f"……另有 {len(bad) - SHOW_FILES} 个文件，完整列表见 {Path(out) / see}")
+    console.print(f"结果已写入 {out}：{'、'.join(written)}")
 
 
 def _short(text: str, width: int = 36) -> str:

@@ -1,0 +1,153 @@
+"""Outputs of a run, all rendered from the same list of findings (``RunResult.findings``).
+
+``write_outputs(out, result, policy, as_of)`` writes, beside ``findings.json``:
+
+- ``annotated/<input's relative path>.xlsx``: a copy of each workbook with findings, flagged cells filled and
+  commented, and a first sheet 校验结果 (:mod:`.annotate`);
+- ``summary.xlsx``: files, findings (a filterable table), counts by rule, category and unit (:mod:`.summary`);
+- ``report.html``: an overview with inline SVG charts, then each file with its findings (:mod:`.report`).
+
+Every file is written atomically (a temporary file beside it, then a rename); inputs are only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import traceback
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..docs import SEVERITY_CN
+from ..findings import CATEGORY_CN, Finding, sort_key
+
+STATUS_CN = {"ok": "通过", "warning": "有警告", "error": "有错误", "unreadable": "无法读取"}
+NO_UNIT = "（未识别填报单位）"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+__all__ = ["write_outputs", "Outputs", "SEVERITY_CN", "STATUS_CN", "CATEGORY_CN", "atomic_path", "clean_text"]
+
+
+def clean_text(text: str) -> str:
+    """Text that XML (and so any xlsx cell) can hold: control characters and lone surrogates removed."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+@dataclass
+class Outputs:
+    """What ``write_outputs`` wrote."""
+
+    summary: Path
+    report: Path
+    annotated: dict[str, Path] = field(default_factory=dict)  # display name -> annotated copy
+    rebuilt: dict[str, str] = field(default_factory=dict)  # display name -> why the copy was rebuilt from values
+    failed: dict[str, str] = field(default_factory=dict)  # display name -> why no annotated copy was made
+
+
+@dataclass
+class View:
+    """What summary.xlsx and report.html show, computed once."""
+
+    result: object
+    policy: object
+    as_of: dt.date
+    outputs: Outputs
+    by_file: dict[str, list[Finding]]
+    findings: list[Finding]  # sorted
+
+    def counts(self, file: str) -> Counter:
+        return Counter(f.severity for f in self.by_file.get(file, []))
+
+    def unit_of(self) -> dict[str, str]:
+        return {r.file: r.unit or NO_UNIT for r in self.result.reports}
+
+    def by(self, key) -> list[tuple[str, Counter]]:
+        """(label, severity counts) per group of findings, most findings first."""
+        groups: dict[str, Counter] = defaultdict(Counter)
+        for f in self.findings:
+            groups[key(f)][f.severity] += 1
+        return sorted(groups.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+
+    def by_category(self):
+        return self.by(lambda f: CATEGORY_CN.get(f.category, f.category))
+
+    def by_unit(self):
+        units = self.unit_of()
+        return self.by(lambda f: units.get(f.file, NO_UNIT))
+
+    def by_rule(self):
+        return self.by(lambda f: f.code)
+
+
+def rule_section(code: str, section: str) -> str:
+    """One section (检查内容, 如何修改 ...) of a rule's documentation, as one line of text."""
+    from ..docs import SECTIONS
+    from ..findings import RULES
+
+    r = RULES.get(code)
+    if r is None:
+        return ""
+    m = re.search(rf"{section}[：:](.*?)(?=(?:{'|'.join(SECTIONS)})[：:]|\Z)", r.doc, flags=re.S)
+    return " ".join(m.group(1).split()) if m else ""
+
+
+def header_lines(display: str, findings: list[Finding], policy, as_of: dt.date) -> list[str]:
+    from zhicheng import __version__
+
+    sev = Counter(f.severity for f in findings)
+    return [
+        f"校验结果：{display}",
+        f"政策：{policy.title}（{policy.name}）；校验基准日：{as_of.isoformat()}；由 zhicheng {__version__} 生成",
+        f"共 {len(findings)} 条：错误 {sev['error']} 条，警告 {sev['warning']} 条，提示 {sev['info']} 条。"
+        "原表中有问题的单元格已标色（红色=错误，黄色=警告，蓝色=提示）并加了批注；点击“位置”列可跳到该单元格。",
+    ]
+
+
+def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True) -> Outputs:
+    """Annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``."""
+    from . import annotate as ann, report, summary
+
+    out = Path(out)
+    outputs = Outputs(out / "summary.xlsx", out / "report.html")
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_file[f.file].append(f)
+    if annotate:
+        taken: set[str] = set()
+        for rep in result.reports:
+            items = by_file.get(rep.file)
+            src = result.paths.get(rep.file)
+            if not items or rep.status == "unreadable" or src is None:
+                continue
+            try:
+                done = ann.annotate_file(Path(src), out / "annotated", rep.file, items,
+                                         header_lines(rep.file, items, policy, as_of), taken)
+            except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
+                traceback.print_exc(limit=3)
+                outputs.failed[rep.file] = f"{type(e).__name__}: {e}"
+                continue
+            outputs.annotated[rep.file] = done.path
+            if done.rebuilt:
+                outputs.rebuilt[rep.file] = done.note
+    view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
+    summary.write(outputs.summary, view)
+    report.write(outputs.report, view)
+    return outputs
