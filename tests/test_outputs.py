@@ -581,7 +581,8 @@ def test_cli_writes_all_outputs(tmp_path):
            "--quiet"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stderr
-    assert {p.name for p in out.iterdir()} == {"findings.json", "summary.xlsx", "report.html", "annotated"}
+    assert {p.name for p in out.iterdir()} == {"findings.json", "summary.xlsx", "report.html", "annotated",
+                                               "journal.jsonl"}
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     flagged = {f["file"] for f in doc["findings"]} - {r["file"] for r in doc["files"] if r["status"] == "unreadable"}
     assert {p.name for p in (out / "annotated").glob("*.xlsx")} == {Path(f).with_suffix(".xlsx").name for f in flagged}

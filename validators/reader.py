@@ -8,6 +8,7 @@ Header text is mapped to canonical fields through :mod:`fields`; unknown columns
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import unicodedata
@@ -15,7 +16,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import unescape
 
 from .fields import header_key, is_parent_header, match_header, squeeze
 from .findings import col_letter
@@ -101,19 +101,19 @@ def sniff(src: Source) -> str:
     raise ReadError("STR001", "不是Excel工作簿（无法识别的文件内容）")
 
 
-def check_zip(zf: zipfile.ZipFile, max_total: int | None = None, xml: bool = True) -> None:
+def check_zip(zf: zipfile.ZipFile | list, max_total: int | None = None, xml: bool = True) -> None:
     """Refuse zip bombs from the central directory alone: member count, declared sizes, ratios.
 
     A member whose compressed size could hide more than the limits allow (a size field can lie) is inflated once,
     bounded by its declared size, so a lie shows as a CRC error.  With ``xml`` (a workbook), every XML part's prolog
     is read and a DTD (entity declarations: "billion laughs") refused; ``xml=False`` checks an archive of
-    submissions, which may also use bzip2 or LZMA.
+    submissions, which may also use bzip2 or LZMA.  Given only a list of ZipInfo, the central directory checks run.
     """
     max_total = max_total or MAX_UNCOMPRESSED
     methods = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all Excel, WPS and LibreOffice write
     if not xml:  # an archive of submissions may come from any zip tool; its members are read in a worker
         methods += (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
-    infos = zf.infolist()
+    infos = zf if isinstance(zf, list) else zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise ReadError("STR007", f"压缩包内文件数{len(infos)}过多，疑似恶意文件，已拒绝读取")
     total = worst = 0
@@ -125,13 +125,13 @@ def check_zip(zf: zipfile.ZipFile, max_total: int | None = None, xml: bool = Tru
             raise ReadError("STR007", "解压后体积异常巨大，疑似“压缩炸弹”，已拒绝读取")
         if i.compress_size and i.file_size > 1024 * 1024 and i.file_size / i.compress_size > MAX_RATIO:
             raise ReadError("STR007", f"压缩比异常（{i.file_size // max(i.compress_size, 1)}倍），疑似“压缩炸弹”，已拒绝读取")
-        if i.compress_type == zipfile.ZIP_DEFLATED:
+        if i.compress_type == zipfile.ZIP_DEFLATED and not isinstance(zf, list):
             bound = i.compress_size * DEFLATE_MAX_RATIO
             if bound > MAX_MEMBER or worst + bound > max_total:
                 _verify_size(zf, i)
             else:
                 worst += bound
-    if xml:
+    if xml and not isinstance(zf, list):
         for i in infos:
             name = i.filename.lower()  # customXml parts are never parsed: a DTD there does no harm
             if name.endswith((".xml", ".rels", ".vml")) and i.file_size and not name.startswith("customxml/"):
@@ -221,7 +221,7 @@ def formula_cells(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int, str]]:
         if not ref:
             continue
         f = F_TEXT.search(inner)
-        text = unescape((f.group(1) or b"").decode("utf-8", "replace") if f else "", {"&quot;": '"', "&apos;": "'"})
+        text = html.unescape((f.group(1) or b"").decode("utf-8", "replace") if f else "")  # &amp; &#21333; …
         out.append((int(ref.group(2)), col_index(ref.group(1).decode()), text))
     return out
 
