@@ -285,6 +285,23 @@ def test_zip_archive_members_are_read_in_place(tmp_path):
                                                                     "报送材料.zip/单位二/表.xlsx"}
 
 
+def test_zip_members_get_annotated_copies(tmp_path):
+    bad = hostile.roster(tmp_path / "src" / "b.xlsx", 2, extra=[[9, "王五", "男", "52260119850612123", "某单位"]])
+    archive = tmp_path / "in" / "报送.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(bad, "某局/花名册.xlsx")
+        z.writestr(zipfile.ZipInfo("../../逃逸.xlsx"), bad.read_bytes())
+    out = tmp_path / "out"
+    proc = cli(tmp_path / "in", "--out", out, "--quiet", "--jobs", "1")
+    assert proc.returncode == 1, proc.stderr
+    copies = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx"))
+    assert copies == ["annotated/报送.zip/某局/花名册.xlsx", "annotated/报送.zip/逃逸.xlsx", "summary.xlsx"]
+    assert not (tmp_path / "逃逸.xlsx").exists()
+    wb = openpyxl.load_workbook(out / "annotated" / "报送.zip" / "某局" / "花名册.xlsx")
+    assert wb.sheetnames[0] == "校验结果" and wb["Sheet"]["D4"].comment is not None
+
+
 def test_output_folder_inside_the_input_is_not_read(tmp_path):
     hostile.roster(tmp_path / "a.xlsx")
     out = tmp_path / "结果"

@@ -123,6 +123,7 @@ def header_lines(display: str, findings: list[Finding], policy, as_of: dt.date) 
 
 def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True) -> Outputs:
     """Annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``."""
+    from ..sources import Member, read_source
     from . import annotate as ann, report, summary
 
     out = Path(out)
@@ -134,11 +135,12 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True) ->
         taken: set[str] = set()
         for rep in result.reports:
             items = by_file.get(rep.file)
-            src = result.paths.get(rep.file)
+            src = result.paths.get(rep.file) or getattr(result, "members", {}).get(rep.file)
             if not items or rep.status == "unreadable" or src is None:
                 continue
             try:
-                done = ann.annotate_file(Path(src), out / "annotated", rep.file, items,
+                src = read_source(src) if isinstance(src, Member) else Path(src)  # a .zip member: its bytes
+                done = ann.annotate_file(src, out / "annotated", rep.file, items,
                                          header_lines(rep.file, items, policy, as_of), taken)
             except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
                 traceback.print_exc(limit=3)

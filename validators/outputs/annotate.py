@@ -422,14 +422,14 @@ class Annotated:
     note: str = ""
 
 
-def rebuild_xlsx(src: Path) -> bytes:
+def rebuild_xlsx(src: Path | bytes) -> bytes:
     """A plain .xlsx holding the values (and merged ranges) python-calamine reads from any workbook format."""
     import openpyxl
     import python_calamine as pc
 
     out = openpyxl.Workbook()
     out.remove(out.active)
-    with open(src, "rb") as fh:
+    with io.BytesIO(src) if isinstance(src, bytes) else open(src, "rb") as fh:
         wb = pc.CalamineWorkbook.from_filelike(fh)
     try:
         for name in wb.sheet_names:
@@ -464,9 +464,10 @@ def rebuild_xlsx(src: Path) -> bytes:
     return buf.getvalue()
 
 
-def annotate_file(src: Path, out_dir: Path, display: str, findings: list[Finding], lines: list[str],
+def annotate_file(src: Path | bytes, out_dir: Path, display: str, findings: list[Finding], lines: list[str],
                   taken: set[str] | None = None) -> Annotated:
-    """Write the annotated copy of ``src`` under ``out_dir``; ``src`` is only read.
+    """Write the annotated copy of ``src`` (a file, or the bytes of a .zip member) under ``out_dir``; ``src`` is
+    only read.
 
     ``taken`` holds the (lower-case) relative names already written in this run: ``a.xls`` beside ``a.xlsx``
     becomes ``a.xls.xlsx``.
@@ -476,7 +477,7 @@ def annotate_file(src: Path, out_dir: Path, display: str, findings: list[Finding
     pkg = None
     if fmt in ("xlsx", "xlsm"):
         try:
-            pkg, fmt = annotate_package(src, findings, lines)
+            pkg, fmt = annotate_package(io.BytesIO(src) if isinstance(src, bytes) else src, findings, lines)
         except Exception as e:  # noqa: BLE001 - whatever stops the rewrite, the values still make a copy
             note = f"说明：原文件结构特殊，无法直接在原文件上标注（{type(e).__name__}），本副本按单元格的值重新生成，原有格式未保留。"
             pkg = None
