@@ -392,7 +392,7 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
     queue = deque(tasks)
     workers: list[Worker] = []
     logdir = Path(tempfile.mkdtemp(prefix="zhicheng-workers-"))
-    serial = 0
+    serial = lost = 0
     try:
         while queue or any(w.task for w in workers):
             for w in [w for w in workers if w.task is None] + [None] * (jobs - len(workers)):
@@ -405,11 +405,15 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                 task = queue.popleft()
                 try:
                     w.give(task, serial, timeout)
+                    lost = 0
                 except OSError:  # died while idle: replace it
                     w.task = None
                     w.stop(kill=True)
                     workers.remove(w)
                     queue.appendleft(task)
+                    lost += 1
+                    if lost > 3 * jobs:  # workers die before any work: the tool itself cannot run here
+                        raise RuntimeError("工作进程无法启动（可改用 --jobs 0 在本进程内校验）") from None
             busy = [w for w in workers if w.task]
             if not busy:
                 continue
