@@ -2,6 +2,7 @@
 """Time ``zhicheng validate --jobs 1`` against ``--jobs 2`` on generated roster workbooks; report peak memory.
 
 Usage:  .venv/bin/python bench/time_jobs.py [--files 300] [--rows 200] [--defects 0.02] [--repeat 1] [--keep DIR]
+                                           [--annotate]
 
 Each file is an applicant roster (header + ROWS rows, 26 columns: the clean example's 19 plus 7 unmapped ones) built
 from ``examples/make_examples.py``'s person generator; DEFECTS of the rows get a wrong ID check digit.  Peak memory
@@ -103,6 +104,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--keep", type=Path, default=None, help="generate into (and reuse) this folder")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    ap.add_argument("--annotate", action="store_true", help="also write annotated copies (default: --no-annotate)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="zhicheng-bench-"))
     src = args.keep or tmp / "in"
@@ -116,6 +118,7 @@ def main() -> None:
         best = None
         for r in range(args.repeat):
             cmd = [exe, "validate", str(src), "--out", str(tmp / f"out{jobs}-{r}"), "--quiet", "--jobs", str(jobs)]
+            cmd += [] if args.annotate else ["--no-annotate"]
             secs, peak, rc = timed(cmd)
             assert rc in (0, 1), f"exit {rc}"
             if best is None or secs < best[0]:
