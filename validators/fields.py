@@ -235,7 +235,7 @@ FIELDS: dict[str, Field] = {
         _f("is_grassroots", "是否基层", "enum", ["是否在基层工作", "基层", "是否基层单位", "是否乡镇基层"], enum="yesno",
            width=8),
         _f("is_private", "是否民营经济组织", "enum", ["是否民营", "是否非公", "民营经济组织"], enum="yesno", width=8),
-        _f("staff_category", "人员身份", "enum", ["个人身份性质", "身份", "人员类别", "编制类型", "编制性质", "人员性质"],
+        _f("staff_category", "人员身份", "enum", ["个人身份性质", "身份", "人员类别", "编制类型", "编制性质", "人员性质", "身份类别"],
            enum="staff_category", width=10),
         _f("retired", "是否退休", "enum", ["是否离退休", "离退休"], enum="yesno", width=8),
         _f("work_start_date", "参加工作时间", "date", ["参加工作年月", "参加工作日期", "工作时间"], width=10),
@@ -267,12 +267,13 @@ FIELDS: dict[str, Field] = {
         _f("apply_series", "申报系列", "enum", ["拟申报系列", "申报职称系列", "评审系列", "系列"], enum="series", width=10),
         _f("apply_title", "拟申报资格", synonyms=[
             "申报资格", "拟申报专业技术职务", "申报职称", "拟评职称", "拟申报职称", "申报资格名称", "拟评专业技术资格",
-            "申报专业技术资格", "拟申报资格名称", "资格名称", "评审通过资格"], width=14),
-        _f("apply_level", "申报级别", "enum", ["拟申报级别", "拟评级别", "申报层级", "申报职称级别", "级别"], enum="level",
+            "申报专业技术资格", "拟申报资格名称", "资格名称", "评审通过资格", "拟评资格", "拟申报职务"], width=14),
+        _f("apply_level", "申报级别", "enum", ["拟申报级别", "拟评级别", "申报层级", "申报职称级别", "级别", "申报评审级别", "拟评审级别"], enum="level",
            width=8),
         _f("apply_major", "申报专业", synonyms=["拟申报专业", "拟评专业", "评审专业"], width=14),
         _f("committee", "评委会", synonyms=["评审委员会", "拟送评委会", "评委会名称"], width=18),
-        _f("apply_mode", "申报方式", "enum", ["申报类型", "评审方式", "申报途径"], enum="apply_mode", width=10),
+        _f("apply_mode", "申报方式", "enum", ["申报类型", "评审方式", "申报途径", "申报类别", "评审类别"],
+           enum="apply_mode", width=10),
         _f("is_poge", "是否破格", "enum", ["破格", "是否破格申报"], enum="yesno", width=8),
         _f("poge_clause", "破格条件", synonyms=["破格条件条款", "破格依据", "破格条款"], width=18),
         _f("exam_pass", "考试是否合格", "enum", ["资格考试成绩合格", "考试成绩是否合格", "考试合格", "是否考试合格"],
@@ -287,8 +288,8 @@ FIELDS: dict[str, Field] = {
         _f("appraisal", "年度考核", "enum", ["考核结果", "年度考核结果", "考核等次"], enum="appraisal", width=8),
         _f("ce_year", "年度", "number", ["学时年度", "继续教育年度", "年份", "培训年度"], width=8),
         _f("ce_public_hours", "公需科目学时", "number", ["公需科目", "公需学时", "公共科目学时", "一般公需科目学时",
-                                                     "公需课学时", "公需"], width=8),
-        _f("ce_prof_hours", "专业科目学时", "number", ["专业科目", "专业学时", "专业课学时", "专业科目学时数"], width=8),
+                                                     "公需课学时", "公需", "公需课", "公需课时"], width=8),
+        _f("ce_prof_hours", "专业科目学时", "number", ["专业科目", "专业学时", "专业课学时", "专业科目学时数", "专业课", "专业课时"], width=8),
         _f("ce_total_hours", "合计学时", "number", ["合计", "总学时", "学时合计", "学时小计", "累计学时", "继续教育学时合计"],
            width=8),
         _f("ce_hours", "继续教育学时", "number", ["继续教育", "学时"], width=8,
@@ -310,7 +311,7 @@ FIELDS: dict[str, Field] = {
         _f("review_opinion", "单位审查意见", synonyms=["审查意见", "单位意见", "审核意见"], width=16),
         _f("pass_date", "评审通过时间", "date", ["通过时间", "评审时间", "取得资格日期", "评审通过日期"], width=10),
         _f("doc_no", "文号", synonyms=["批准文号", "发文文号", "评审文号"], width=14),
-        _f("cert_no", "证书编号", synonyms=["资格证书号"], width=16),
+        _f("cert_no", "证书编号", synonyms=["资格证书号", "证书号"], width=16),
         _f("publicity_start", "公示开始日期", "date", ["公示起始日期", "公示开始时间", "公示起始时间", "公示起", "公示开始"],
            width=11),
         _f("publicity_end", "公示结束日期", "date", ["公示截止日期", "公示结束时间", "公示截止时间", "公示止", "公示结束"],
@@ -430,6 +431,7 @@ _SYNONYMS: dict[str, str] = {}
 for _fld in FIELDS.values():
     for _s in (_fld.label, *_fld.synonyms):
         _SYNONYMS.setdefault(header_key(_s), _fld.name)
+_COMBINED = re.compile(r"[及和与、/]|以及")
 _LONG_SYNONYMS = sorted((k for k in _SYNONYMS if len(k) >= 4), key=len, reverse=True)
 _PARENT_OF: dict[str, str] = {header_key(p): g for g, ps in PARENT_GROUPS.items() for p in ps}
 _CHILD: dict[str, dict[str, str]] = {g: {header_key(k): v for k, v in m.items()} for g, m in CHILD_FIELDS.items()}
@@ -445,6 +447,8 @@ def _lookup(key: str) -> str | None:
         if m:
             return f"{base}@{m.group('year')}"
     # a longer header that contains a distinctive synonym: "申报人身份证号码（18位）", "现工作单位全称"
+    if _COMBINED.search(key):  # "现职称及取得时间" holds two facts: reading it as one would misjudge its values
+        return None
     best = max((s for s in _LONG_SYNONYMS if s in key and len(key) <= len(s) + 4), key=len, default=None)
     return _SYNONYMS[best] if best else None
 
