@@ -64,14 +64,6 @@ class ChunkResult:
     cross: pd.DataFrame | None
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def run_fields() -> list[str]:
     """Fields that run-scope rules read, kept for the whole run ("base@*" keeps every year field of a base)."""
     out: dict[str, None] = {}
