@@ -47,6 +47,7 @@ class Context:
     kind: str = ""
     tables: dict[int, TableRef] = field(default_factory=dict)
     frame: pd.DataFrame | None = None
+    memo: dict = field(default_factory=dict)  # work shared by the rules of one frame (cleared per frame)
 
     def raw(self, idx, fld: str):
         if self.frame is None:
@@ -157,6 +158,7 @@ def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[
     """Every enabled rule of ``scope`` for ``kind`` over one frame; a crashing rule becomes STR006 per file."""
     out: list[Finding] = []
     ctx.kind = kind
+    ctx.memo = {}
     for r in RULES.values():
         if r.scope != scope or r.func is None or (r.kinds and kind not in r.kinds and scope == "rows"):
             continue

@@ -112,33 +112,53 @@ def _num(v) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
-def year_entries(df: pd.DataFrame) -> Iterator[YearHours]:
-    """Every (row, year) with hours, from the long form (``ce_year``) and the wide year columns."""
+class Columns:
+    """A frame's columns as plain lists (one conversion, then cheap access by position)."""
+
+    def __init__(self, df: pd.DataFrame):
+        self.index = list(df.index)
+        self._df = df
+        self._cols: dict[str, list] = {}
+
+    def __contains__(self, c) -> bool:
+        return c in self._df
+
+    def get(self, c: str | None, i: int):
+        if not c or c not in self._df:
+            return None
+        col = self._cols.get(c)
+        if col is None:
+            col = self._cols[c] = self._df[c].tolist()
+        return col[i]
+
+
+def year_entries(df: pd.DataFrame, cols: Columns | None = None) -> Iterator[tuple[int, YearHours]]:
+    """Every (row position, hours of one year) with hours, from the long form (``ce_year``) and the wide year
+    columns."""
+    cols = cols or Columns(df)
     if "ce_year" in df:
         tcol = "ce_total_hours" if "ce_total_hours" in df else "ce_hours" if "ce_hours" in df else None
-        for idx in df.index:
-            y = _num(df.at[idx, "ce_year"])
+        for i in range(len(cols.index)):
+            y = _num(cols.get("ce_year", i))
             if y is None or not y.is_integer() or not 1990 <= y <= 2100:
                 continue
-            yield _record(df, idx, int(y), tcol, "ce_prof_hours", "ce_public_hours", "ce_public_industry_hours")
+            yield i, _record(cols, i, int(y), tcol, "ce_prof_hours", "ce_public_hours", "ce_public_industry_hours")
     years = sorted({field_year(c) for c in df.columns if field_year(c) is not None
                     and c.split("@")[0] in ("ce_hours", "ce_prof_hours", "ce_public_hours")})
     for y in years:
-        for idx in df.index:
-            yield _record(df, idx, y, f"ce_hours@{y}", f"ce_prof_hours@{y}", f"ce_public_hours@{y}")
+        for i in range(len(cols.index)):
+            yield i, _record(cols, i, y, f"ce_hours@{y}", f"ce_prof_hours@{y}", f"ce_public_hours@{y}")
 
 
-def _record(df, idx, year, tcol, pcol, ucol, icol=None) -> YearHours:
-    def get(c):
-        return _num(df.at[idx, c]) if c and c in df else None
-
-    total, prof, public, industry = get(tcol), get(pcol), get(ucol), get(icol)
+def _record(cols: Columns, i: int, year, tcol, pcol, ucol, icol=None) -> YearHours:
+    total, prof, public, industry = (_num(cols.get(c, i)) for c in (tcol, pcol, ucol, icol))
     if industry is not None:  # 行业公需 + 一般公需
         public, ucol = (public or 0.0) + industry, (ucol if public is not None else icol)
     given = total is not None
     if total is None and prof is not None and public is not None:
         total = prof + public
-    return YearHours(idx, year, total, prof, public, tcol if given else (pcol if prof is not None else None),
+    return YearHours(cols.index[i], year, total, prof, public,
+                     tcol if given else (pcol if prof is not None else None),
                      pcol if prof is not None else None, ucol if public is not None else None, given)
 
 
@@ -154,44 +174,37 @@ def _text(v) -> str:
     return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
-def _flag(df, idx, fld: str) -> bool | None:
-    if fld not in df:
-        return None
-    v = df.at[idx, fld]
+def _flag(v) -> bool | None:
     return True if v == "是" else False if v == "否" else None
 
 
-def exemption(df, idx, policy) -> tuple[bool | None, bool | None]:
+def exemption(cols: Columns, i: int, grass_re: re.Pattern, priv_re: re.Pattern) -> tuple[bool | None, bool | None]:
     """(grassroots, private) for a row: True/False when the form says, None when it cannot be ruled out."""
-    grass = _flag(df, idx, "is_grassroots")
-    priv = _flag(df, idx, "is_private")
-    utype = _text(df.at[idx, "unit_type"]) if "unit_type" in df else ""
+    grass = _flag(cols.get("is_grassroots", i))
+    priv = _flag(cols.get("is_private", i))
+    utype = _text(cols.get("unit_type", i))
     if priv is None and utype:
         priv = True if utype == "民营" else False if utype in ("机关", "事业") else None
-    unit = _text(df.at[idx, "unit"]) if "unit" in df else ""
-    level = _text(df.at[idx, "unit_level"]) if "unit_level" in df else ""
+    unit = _text(cols.get("unit", i))
+    level = _text(cols.get("unit_level", i))
     if grass is None:
-        gp = re.compile(str(policy.get("hours.grassroots_pattern", "")) or "(?!)")
-        grass = None if gp.search(level) or gp.search(unit) else False
+        grass = None if grass_re.search(level) or grass_re.search(unit) else False
     if priv is None:
-        pp = re.compile(str(policy.get("hours.private_pattern", "")) or "(?!)")
-        priv = None if (utype in ("", "企业", "社会组织") and pp.search(unit)) or utype == "企业" else False
+        priv = None if (utype in ("", "企业", "社会组织") and priv_re.search(unit)) or utype == "企业" else False
     return grass, priv
 
 
-def held_levels(df, idx, year: int) -> list[str] | None:
+def held_levels(cols: Columns, i: int, year: int) -> list[str] | None:
     """The title level(s) the person may have held in ``year`` (None: unknown)."""
-    if "cur_title_level" not in df:
-        return None
-    lv = df.at[idx, "cur_title_level"]
+    lv = cols.get("cur_title_level", i)
     if not isinstance(lv, str):
         return None
-    if "cur_title_date" not in df or pd.isna(df.at[idx, "cur_title_date"]):
+    got = cols.get("cur_title_date", i)
+    if got is None or pd.isna(got):
         return [lv]
-    got = df.at[idx, "cur_title_date"].year
-    if got < year:
+    if got.year < year:
         return [lv]
-    if got > year:
+    if got.year > year:
         return [LEVEL_BELOW[lv]]
     return [LEVEL_BELOW[lv], lv]  # obtained during that year
 
@@ -200,23 +213,39 @@ def _cite(policy, clause: str) -> str:
     return policy.cite(clause)
 
 
-def _checked(df, policy, as_of) -> Iterator[tuple[YearHours, list[HoursRequirement]]]:
-    """Each (row, year) inside the window, with the requirements under every plausible reading of the row."""
+def _checked(df, ctx) -> list[tuple[YearHours, list[HoursRequirement], list[tuple]]]:
+    """Each (row, year) inside the window, with the requirements under every plausible reading of the row.
+    Computed once per frame and shared by the hours rules (``ctx.memo``)."""
+    if "hours" not in ctx.memo:
+        ctx.memo["hours"] = list(_compute_checked(df, ctx.policy, ctx.as_of))
+    return ctx.memo["hours"]
+
+
+def _compute_checked(df, policy, as_of):
     first, last = years_to_check(policy, as_of)
     since = bool(policy.get("hours.since_current_title", True))
-    for yh in year_entries(df):
+    grass_re = re.compile(str(policy.get("hours.grassroots_pattern", "")) or "(?!)")
+    priv_re = re.compile(str(policy.get("hours.private_pattern", "")) or "(?!)")
+    cols = Columns(df)
+    requirements: dict[tuple, HoursRequirement] = {}
+    for i, yh in year_entries(df, cols):
         if not first <= yh.year <= last:
             continue
-        if since and "cur_title_date" in df and pd.notna(df.at[yh.index, "cur_title_date"]) \
-                and df.at[yh.index, "cur_title_date"].year > yh.year:
+        got = cols.get("cur_title_date", i)
+        if since and got is not None and pd.notna(got) and got.year > yh.year:
             continue
         levels = level_candidates(policy, yh.year)
         if levels != [None]:
-            levels = held_levels(df, yh.index, yh.year) or levels
-        grass, priv = exemption(df, yh.index, policy)
+            levels = held_levels(cols, i, yh.year) or levels
+        grass, priv = exemption(cols, i, grass_re, priv_re)
         combos = [(lv, g, p) for lv in levels for g in ([grass] if grass is not None else [False, True])
                   for p in ([priv] if priv is not None else [False, True])]
-        reqs = [required_hours(policy, yh.year, lv, g, p) for lv, g, p in combos]
+        reqs = []
+        for combo in combos:
+            key = (yh.year, *combo)
+            if key not in requirements:
+                requirements[key] = required_hours(policy, yh.year, *combo)
+            reqs.append(requirements[key])
         if reqs[0].applies:
             yield yh, reqs, combos
 
@@ -259,7 +288,7 @@ def annual_minimum(df, ctx):
 
     如何修改：核对继续教育学时登记（审验）记录，按实填写；确实不足的，补足学时后再申报。
     """
-    for yh, reqs, combos in _checked(df, ctx.policy, ctx.as_of):
+    for yh, reqs, combos in _checked(df, ctx):
         if yh.total is None or yh.total_field is None:
             continue
         lo = min(r.total for r in reqs)
@@ -294,7 +323,7 @@ def professional_minimum(df, ctx):
 
     如何修改：核对学时登记中专业科目的学时；确实不足的，补修专业科目。
     """
-    for yh, reqs, _ in _checked(df, ctx.policy, ctx.as_of):
+    for yh, reqs, _ in _checked(df, ctx):
         if yh.prof is None:
             continue
         mins = [r.prof for r in reqs if r.prof is not None]
@@ -325,7 +354,7 @@ def public_minimum(df, ctx):
 
     如何修改：核对学时登记中公需科目的学时；确实不足的，补修公需科目。
     """
-    for yh, reqs, _ in _checked(df, ctx.policy, ctx.as_of):
+    for yh, reqs, _ in _checked(df, ctx):
         if yh.public is None:
             continue
         mins = [r.public for r in reqs if r.public is not None]
@@ -351,7 +380,7 @@ def hours_sum(df, ctx):
 
     如何修改：按学时登记（审验）记录核对三项数字，改正录错的一项。
     """
-    for yh in year_entries(df):
+    for _, yh in year_entries(df):
         if not yh.total_given or yh.prof is None or yh.public is None:
             continue
         s = yh.prof + yh.public
@@ -379,14 +408,14 @@ def roster_vs_registration(df, ctx):
     if reg.empty:
         return
     registered: dict[tuple[str, int], list[tuple[float, object]]] = {}
-    for yh in year_entries(reg):
+    for _, yh in year_entries(reg):
         if yh.total is not None and "@" not in (yh.total_field or "@"):
             registered.setdefault((reg.at[yh.index, "id_number"], yh.year), []).append((yh.total, yh.index))
     rosters = df[(df["kind"] != "ce_hours") & df["id_number"].notna()]
     wide = [c for c in rosters.columns if c.startswith("ce_hours@")]
     if rosters.empty or not wide:
         return
-    for yh in year_entries(rosters[["_t", "_row", "id_number", *wide]]):
+    for _, yh in year_entries(rosters[["_t", "_row", "id_number", *wide]]):
         if yh.total is None or not yh.total_given:
             continue
         regs = registered.get((rosters.at[yh.index, "id_number"], yh.year))
