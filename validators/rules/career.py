@@ -67,7 +67,15 @@ def stated_levels(df, idx, level_col: str, ctx=None) -> tuple[str, ...]:
 
 def level_of(df, idx, side: str, ctx=None) -> tuple[str | None, str | None]:
     """(level, field it came from) of the current (side='cur') or applied-for (side='apply') title: the level
-    column, made precise by the title name when the column says only 高级 or 初级; else the title name's level."""
+    column, made precise by the title name when the column says only 高级 or 初级; else the title name's level.
+    Computed once per row and side (several rules ask)."""
+    memo = column(df, f"\0level_of:{side}:{ctx is not None}")
+    if idx not in memo:
+        memo[idx] = _level_of(df, idx, side, ctx)
+    return memo[idx]
+
+
+def _level_of(df, idx, side: str, ctx=None) -> tuple[str | None, str | None]:
     level_col, title_col, series_col = (("cur_title_level", "cur_title", "cur_series") if side == "cur"
                                         else ("apply_level", "apply_title", "apply_series"))
     name = text(df, idx, title_col)

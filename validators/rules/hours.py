@@ -118,18 +118,14 @@ class Columns:
     def __init__(self, df: pd.DataFrame):
         self.index = list(df.index)
         self._df = df
-        self._cols: dict[str, list] = {}
-
-    def __contains__(self, c) -> bool:
-        return c in self._df
+        self._cols: dict[str | None, list | None] = {None: None}
 
     def get(self, c: str | None, i: int):
-        if not c or c not in self._df:
-            return None
-        col = self._cols.get(c)
-        if col is None:
-            col = self._cols[c] = self._df[c].tolist()
-        return col[i]
+        try:
+            col = self._cols[c]
+        except KeyError:
+            col = self._cols[c] = self._df[c].tolist() if c in self._df else None
+        return None if col is None else col[i]
 
 
 def year_entries(df: pd.DataFrame, cols: Columns | None = None) -> Iterator[tuple[int, YearHours]]:
