@@ -279,6 +279,7 @@ TEMPLATE_META_SHEET = "_zc_meta"  # hidden sheet of our templates: key/value row
 UNIT_LINE = re.compile(r"(?:填报|填表|申报|推荐|报送)单位[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
 DATE_LINE = re.compile(r"(?:填报|填表|审查|审核|登记)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
 MAX_HEADER_SCAN = 40
+HEADER_LOOKAHEAD = 4  # rows looked at past a clear header (a second header row, a row of column numbers)
 META_WORDS = re.compile(r"填报|填表|盖章|公章|日期：|花名册|登记表|审查表|汇总表|一览表|附件")
 
 
@@ -413,6 +414,8 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
     last = grid.r0 + min(grid.height, MAX_HEADER_SCAN)
     best, best_score = None, 1
     for r in range(grid.r0, last):
+        if best is not None and best_score >= 3 and r > best + HEADER_LOOKAHEAD:
+            break  # a clear header with rows below it: the rest is data
         score = len(_row_fields(grid, r))
         if score > best_score:
             best, best_score = r, score
