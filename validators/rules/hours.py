@@ -224,8 +224,9 @@ def _compute_checked(df, policy, as_of):
     priv_re = re.compile(str(policy.get("hours.private_pattern", "")) or "(?!)")
     cols = Columns(df)
     requirements: dict[tuple, HoursRequirement] = {}
+    exempt: dict[int, tuple] = {}
     for i, yh in year_entries(df, cols):
-        if not first <= yh.year <= last:
+        if not first <= yh.year <= last or (yh.total is None and yh.prof is None and yh.public is None):
             continue
         got = cols.get("cur_title_date", i)
         if since and got is not None and pd.notna(got) and got.year > yh.year:
@@ -233,7 +234,9 @@ def _compute_checked(df, policy, as_of):
         levels = level_candidates(policy, yh.year)
         if levels != [None]:
             levels = held_levels(cols, i, yh.year) or levels
-        grass, priv = exemption(cols, i, grass_re, priv_re)
+        if i not in exempt:  # per row, not per year
+            exempt[i] = exemption(cols, i, grass_re, priv_re)
+        grass, priv = exempt[i]
         combos = [(lv, g, p) for lv in levels for g in ([grass] if grass is not None else [False, True])
                   for p in ([priv] if priv is not None else [False, True])]
         reqs = []
