@@ -476,6 +476,7 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
 # ---------------------------------------------------------------------------------------------------------------
 
 DASK_CHUNK_BYTES = 8 * 1024 * 1024  # the bytes travel inside the task: below distributed's large-graph warning
+KILLED = "读取进程异常终止（Dask 工作进程退出）"
 DASK_WAVE = 2  # chunks in flight per Dask worker: memory stays bounded whatever the number of files
 
 
@@ -541,7 +542,8 @@ class dask_client:
                 with dask.config.set({"distributed.scheduler.allowed-failures": 1,
                                       "distributed.scheduler.worker-saturation": 1.0}):
                     self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                                dashboard_address=None, silence_logs=40)
+                                                dashboard_address=None, silence_logs=50,  # we report
+                                                env={"RUST_BACKTRACE": "0"})  # a calamine abort: one line
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(self.scheduler)  # distributed.comm.timeouts.connect (30 s)
@@ -569,6 +571,7 @@ def _run_dask(tasks: list[Task], policy, as_of, key, finished, client, *, timeou
 
     queue = deque(tasks)
     running: dict = {}  # future -> (task, deadline)
+    second: set[str] = set()  # files run alone a second time after their worker died
     done = as_completed()
     window, counted = DASK_WAVE, 0.0
     try:
@@ -605,11 +608,26 @@ def _run_dask(tasks: list[Task], policy, as_of, key, finished, client, *, timeou
             for fut in ready:
                 if fut not in running:  # already given up on (late)
                     continue
-                task, _ = running.pop(fut)
+                task, deadline = running.pop(fut)
                 if fut.status == "finished":
-                    finished(fut.result(), [d for _, d in task.items])
+                    try:
+                        lines = fut.result(timeout=2 * timeout)
+                    except Exception as e:  # noqa: BLE001 - lost on the way: isolate as any failure
+                        _fail(task, f"程序错误：{type(e).__name__}: {e}"[:300], key, finished, queue)
+                    else:
+                        finished(lines, [d for _, d in task.items])
+                    continue
+                if fut.status not in ("error", "cancelled"):  # its result died with a worker: Dask computes it again
+                    running[fut] = (task, deadline + timeout)
+                    done.add(fut)
                     continue
                 reason = _dask_reason(fut)
+                killed = reason == KILLED
+                if killed and len(task.items) == 1 and task.items[0][1] not in second:
+                    # alone and still killed: it may have waited on the worker another file killed; once more
+                    second.add(task.items[0][1])
+                    queue.appendleft(task)
+                    continue
                 _fail(task, reason, key, finished, queue)
     finally:
         for fut in running:
@@ -625,7 +643,7 @@ def _dask_reason(fut) -> str:
     if name == "ToolMismatch":
         raise EngineError(f"{exc}：各工作节点须安装与本机相同版本的 zhicheng") from None
     if name == "KilledWorker":
-        return "读取进程异常终止（Dask 工作进程退出）"
+        return KILLED
     if isinstance(exc, MemoryError):
         return "读取进程内存超限后终止（MemoryError）"
     return f"程序错误：{name}: {exc}"[:300]
