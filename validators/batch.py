@@ -12,6 +12,11 @@ both give the same findings; cross-file rules then run in this process over the 
 
 Workers start from a fork server (spawn where there is none), so a script that calls ``validate_paths(jobs=N)``
 needs the usual ``if __name__ == "__main__":`` guard of multiprocessing.
+
+With ``scheduler`` (``--engine dask --scheduler ADDRESS|local``) the chunks run as tasks on a Dask distributed
+cluster instead (``_run_dask``): this process reads each file's bytes and sends them with the task, so workers need
+no shared filesystem; a task returns the chunk's journal lines, so the journal, resume, cross-file rules and outputs
+stay here and are the same as in a local run.  See docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ import pandas as pd
 from . import engine
 from .findings import FileReport, Finding, make
 from .policy import Policy
-from .sources import Member, read_source
+from .reader import ReadError
+from .sources import Blob, Member, read_source
 
 try:
     import resource
@@ -287,7 +293,7 @@ class Worker:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _chunks(items: list, jobs: int, chunk_size: int) -> list[Task]:
+def _chunks(items: list, jobs: int, chunk_size: int, max_bytes: int = CHUNK_BYTES) -> list[Task]:
     """Guided chunking: big chunks first (one pandera call per kind per chunk), smaller ones towards the end so the
     workers finish together.  A chunk also closes at CHUNK_BYTES of input."""
     cap = max(1, min(chunk_size, MAX_CHUNK))
@@ -295,7 +301,7 @@ def _chunks(items: list, jobs: int, chunk_size: int) -> list[Task]:
     while i < len(items):
         want = min(cap, max(4, -(-(len(items) - i) // (max(1, jobs) * 3))))
         cur, size = [], 0
-        while i < len(items) and len(cur) < want and size < CHUNK_BYTES:
+        while i < len(items) and len(cur) < want and size < max_bytes:
             src = items[i][0]
             size += 0 if isinstance(src, Member) else _size(src)
             cur.append(items[i])
@@ -322,7 +328,9 @@ def _file_key(src) -> str | None:
 
 def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path | None = None,
         resume: bool = False, chunk_size: int = MAX_CHUNK, progress=None, timeout: float = DEFAULT_TIMEOUT,
-        memory: int | None = DEFAULT_MEMORY) -> engine.RunResult:
+        memory: int | None = DEFAULT_MEMORY, scheduler=None) -> engine.RunResult:
+    """``scheduler``: None for local workers; a Dask scheduler address, ``"local"`` (a LocalCluster of ``jobs``
+    worker processes) or a ``distributed.Client`` to run the per-file stage on a Dask cluster."""
     key = {"policy": policy_id(policy), "as_of": as_of.isoformat(), "tool": tool_fingerprint()}
     journal = Journal(Path(out) / JOURNAL if out is not None else None, resume)
     wanted: dict[int, str] = {}  # journal line -> display name
@@ -350,6 +358,12 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
             if progress:
                 progress(len(lines))
 
+        if scheduler is not None and todo:  # (nothing left after a resume: no cluster to start)
+            with dask_client(scheduler, jobs) as client:
+                workers = max(1, len(client.scheduler_info()["workers"]))
+                tasks = _chunks(todo, workers, chunk_size, DASK_CHUNK_BYTES)
+                _run_dask(tasks, policy, as_of, key, finished, client, timeout=timeout, memory=memory)
+            return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo))
         tasks = _chunks(todo, jobs, chunk_size)
         if jobs <= 0:
             _run_here(tasks, policy, as_of, key, finished)
@@ -455,6 +469,194 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
         for w in workers:
             w.stop(kill=bool(w.task))
         shutil.rmtree(logdir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dask
+# ---------------------------------------------------------------------------------------------------------------
+
+DASK_CHUNK_BYTES = 8 * 1024 * 1024  # the bytes travel inside the task: below distributed's large-graph warning
+KILLED = "读取进程异常终止（Dask 工作进程退出）"
+DASK_WAVE = 2  # chunks in flight per Dask worker: memory stays bounded whatever the number of files
+
+
+class EngineError(RuntimeError):
+    """The cluster cannot run the batch (no dask installed, no workers, a different zhicheng on the workers)."""
+
+
+class ToolMismatch(Exception):
+    """Raised on a worker whose zhicheng code differs from the client's: its lines would carry a wrong key."""
+
+
+_REMOTE = {"tool": None, "limited": False}
+
+
+def _dask_chunk(items: list, policy: Policy, as_of: dt.date, key: dict, memory: int | None) -> list[str]:
+    """One chunk on a Dask worker: the same ``process_chunk`` as a local worker, returning the journal lines."""
+    if _REMOTE["tool"] is None:
+        _REMOTE["tool"] = tool_fingerprint()
+    if _REMOTE["tool"] != key["tool"]:
+        raise ToolMismatch(f"工作节点上的 zhicheng 版本为 {_REMOTE['tool']}，与本机 {key['tool']} 不同")
+    if memory and resource is not None and not _REMOTE["limited"]:
+        _REMOTE["limited"] = True  # a hostile file fails with MemoryError instead of filling the machine
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > memory:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
+    return chunk_lines(engine.process_chunk(items, policy, as_of), key)
+
+
+def _blob(src, display: str) -> Blob:
+    """The file's bytes, read here; a failed read travels as the error the worker will raise."""
+    name = src.name if isinstance(src, (Member, Path)) else display
+    if not isinstance(src, Member) and not os.path.isfile(src):  # a pipe or device would block this process
+        return Blob(name, error=("STR005", "不是普通文件（管道、设备等），未读取"))
+    try:
+        return Blob(name, read_source(src))
+    except ReadError as e:
+        return Blob(name, error=(e.code, e.reason))
+    except Exception as e:  # noqa: BLE001 - as read_file reports it
+        return Blob(name, error=("STR005", f"{type(e).__name__}: {e}"))
+
+
+class dask_client:
+    """``with dask_client(scheduler, jobs) as client``: connect to a scheduler, or start a LocalCluster."""
+
+    def __init__(self, scheduler, jobs: int = 0):
+        self.scheduler, self.jobs = scheduler, jobs
+        self.client = self.cluster = None
+
+    def __enter__(self):
+        try:
+            import dask
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise EngineError("未安装 Dask：请先安装 pip install 'zhicheng[dask]'，或去掉 --engine dask 在本机校验") from None
+        if not isinstance(self.scheduler, str):
+            return self.scheduler  # a Client the caller owns
+        try:
+            if self.scheduler == "local":
+                n = self.jobs if self.jobs > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                                                          else os.cpu_count() or 1)
+                # a task whose worker dies is retried once elsewhere, then reported to us: we isolate its files;
+                # one task at a time on a worker, so a file that kills its worker takes no other chunk with it
+                with dask.config.set({"distributed.scheduler.allowed-failures": 1,
+                                      "distributed.scheduler.worker-saturation": 1.0}):
+                    self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                dashboard_address=None, silence_logs=50,  # we report
+                                                env={"RUST_BACKTRACE": "0"})  # a calamine abort: one line
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(self.scheduler)  # distributed.comm.timeouts.connect (30 s)
+            self.client.wait_for_workers(1, timeout=60)
+        except (OSError, TimeoutError) as e:
+            self.__exit__(None, None, None)
+            raise EngineError(f"无法连接 Dask 调度器 {self.scheduler}，或集群中没有工作节点（{type(e).__name__}: {e}）") from None
+        return self.client
+
+    def __exit__(self, *exc):
+        for thing in (self.client, self.cluster):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:  # noqa: BLE001 - closing after a failure
+                    pass
+        return False
+
+
+def _run_dask(tasks: list[Task], policy, as_of, key, finished, client, *, timeout: float = DEFAULT_TIMEOUT,
+              memory: int | None = DEFAULT_MEMORY):
+    """Chunks as Dask tasks, a few per worker at a time.  A task that fails (its worker died, an exception, no
+    answer within the deadline) costs only its chunk: the files are re-run one by one (``_fail``)."""
+    from distributed import as_completed
+
+    queue = deque(tasks)
+    running: dict = {}  # future -> (task, deadline)
+    second: set[str] = set()  # files run alone a second time after their worker died
+    done = as_completed()
+    window, counted = DASK_WAVE, 0.0
+    try:
+        while queue or running:
+            if queue and time.monotonic() - counted > 2:  # workers may join or leave during the batch
+                window, counted = DASK_WAVE * max(1, len(client.scheduler_info()["workers"])), time.monotonic()
+            while queue and len(running) < window:
+                task = queue.popleft()
+                payload, size = [], 0
+                for src, d in task.items:
+                    blob = _blob(src, d)
+                    if payload and size + len(blob.data) > DASK_CHUNK_BYTES:  # zip members are sized only now
+                        queue.appendleft(Task(task.items[len(payload):]))
+                        task = Task(task.items[:len(payload)])
+                        break
+                    payload.append((blob, d))
+                    size += len(blob.data)
+                fut = client.submit(_dask_chunk, payload, policy, as_of, key, memory, pure=False)
+                # waiting behind the chunks already on the worker, then reading and checking its own files
+                running[fut] = (task, time.monotonic() + 2 * timeout + CHECK_SECONDS * len(task.items))
+                done.add(fut)
+            ready = done.next_batch(block=False) if done.has_ready() else []
+            if not ready:
+                now = time.monotonic()
+                late = [f for f, (_, deadline) in running.items() if now > deadline]
+                for fut in late:
+                    task, _ = running.pop(fut)
+                    _restart_worker_of(client, fut)
+                    fut.cancel()
+                    _fail(task, f"处理超时（超过{timeout:g}秒），已终止", key, finished, queue)
+                if not late:
+                    time.sleep(0.02)
+                continue
+            for fut in ready:
+                if fut not in running:  # already given up on (late)
+                    continue
+                task, deadline = running.pop(fut)
+                if fut.status == "finished":
+                    try:
+                        lines = fut.result(timeout=2 * timeout)
+                    except Exception as e:  # noqa: BLE001 - lost on the way: isolate as any failure
+                        _fail(task, f"程序错误：{type(e).__name__}: {e}"[:300], key, finished, queue)
+                    else:
+                        finished(lines, [d for _, d in task.items])
+                    continue
+                if fut.status not in ("error", "cancelled"):  # its result died with a worker: Dask computes it again
+                    running[fut] = (task, deadline + timeout)
+                    done.add(fut)
+                    continue
+                reason = _dask_reason(fut)
+                killed = reason == KILLED
+                if killed and len(task.items) == 1 and task.items[0][1] not in second:
+                    # alone and still killed: it may have waited on the worker another file killed; once more
+                    second.add(task.items[0][1])
+                    queue.appendleft(task)
+                    continue
+                _fail(task, reason, key, finished, queue)
+    finally:
+        for fut in running:
+            fut.cancel()
+
+
+def _dask_reason(fut) -> str:
+    try:
+        exc = fut.exception(timeout=5)
+    except Exception as e:  # noqa: BLE001 - cancelled (e.g. its data was lost with a worker)
+        exc = e
+    name = type(exc).__name__
+    if name == "ToolMismatch":
+        raise EngineError(f"{exc}：各工作节点须安装与本机相同版本的 zhicheng") from None
+    if name == "KilledWorker":
+        return KILLED
+    if isinstance(exc, MemoryError):
+        return "读取进程内存超限后终止（MemoryError）"
+    return f"程序错误：{name}: {exc}"[:300]
+
+
+def _restart_worker_of(client, fut):
+    """A task that does not answer: restart the worker running it (the thread cannot be stopped otherwise)."""
+    try:
+        busy = [w for w, keys in client.processing().items() if fut.key in keys]
+        if busy:
+            client.restart_workers(busy, timeout=30, raise_for_error=False)
+    except Exception:  # noqa: BLE001 - a worker without a nanny cannot be restarted: it stays busy
+        pass
 
 
 def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Policy, as_of: dt.date,

@@ -49,6 +49,27 @@ class Member:
             raise ReadError("STR004" if "encrypted" in str(e) else "STR001", f"压缩包中的此文件无法读取（{e}）") from None
 
 
+@dataclass(frozen=True)
+class Blob:
+    """A workbook's bytes read beforehand, to be checked in a process on another machine (``--engine dask``).
+
+    A read that failed where the bytes were taken is raised again where they are checked, as a ``ReadError`` with
+    the same code and reason, so the finding is the one a local run makes."""
+
+    name: str  # the file or member name: its suffix is compared with the content (STR008)
+    data: bytes = b""
+    error: tuple[str, str] | None = None  # (finding code, reason)
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.name).suffix
+
+    def read(self) -> bytes:
+        if self.error:
+            raise ReadError(*self.error)
+        return self.data
+
+
 _ARCHIVES: dict[Path, zipfile.ZipFile] = {}
 
 
@@ -62,8 +83,8 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def read_source(src: Path | Member) -> bytes:
-    return src.read() if isinstance(src, Member) else load_bytes(src)
+def read_source(src: Path | Member | Blob) -> bytes:
+    return src.read() if isinstance(src, (Member, Blob)) else load_bytes(src)
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

@@ -65,7 +65,20 @@ def findings_document(result, policy, as_of) -> dict:
 
 def cmd_validate(args) -> int:
     from zhicheng import terminal
-    from zhicheng.validators import engine, policy as pol
+    from zhicheng.validators import batch, engine, policy as pol
+
+    engine_options = {}
+    if args.engine == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("错误：--engine dask 需要安装 Dask：pip install 'zhicheng[dask]'（或去掉 --engine dask 在本机校验）",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        engine_options["scheduler"] = args.scheduler
+    elif args.scheduler != "local":
+        print("错误：--scheduler 只在 --engine dask 时使用", file=sys.stderr)
+        return EXIT_FAILED
 
     try:
         policy = pol.load(args.policy)
@@ -82,7 +95,10 @@ def cmd_validate(args) -> int:
     try:
         with terminal.progress(len(items), args.quiet) as advance:
             result = engine.validate_paths(args.paths, policy, as_of, progress=advance, jobs=args.jobs, out=out,
-                                           resume=args.resume)
+                                           resume=args.resume, **engine_options)
+    except batch.EngineError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("已中断。已校验的文件记录在输出文件夹中，用同样的命令加 --resume 可以接着校验。", file=sys.stderr)
         return EXIT_FAILED
@@ -162,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--jobs", "-j", type=_jobs, default=default_jobs(),
                    help=f"并行的工作进程数（默认 {default_jobs()}，即CPU核数；0 表示在本进程内运行，不隔离）")
     v.add_argument("--resume", action="store_true", help="接着上次中断的批次继续：跳过输出文件夹日志中已校验过的文件")
+    v.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local：本机工作进程（默认）；dask：在 Dask 分布式集群上读取和校验各文件，见 docs/deployment.md")
+    v.add_argument("--scheduler", default="local", metavar="ADDRESS",
+                   help="--engine dask 的调度器地址，如 tcp://10.0.0.5:8786；local 表示在本机启动 --jobs 个 Dask 工作进程（默认）")
     v.set_defaults(func=cmd_validate)
 
     pp = sub.add_parser("policy", help="查看政策配置")
