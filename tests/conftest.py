@@ -1,7 +1,6 @@
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from zhicheng.validators import engine, policy
@@ -30,20 +29,10 @@ def codes(findings, code=None):
 
 
 def save_rows(path, header, rows, title=None, sheet="Sheet1"):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    if title:
-        ws.append([title])
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    for row in ws.iter_rows():
-        for c in row:
-            if isinstance(c.value, str) and c.value.isdigit() and len(c.value) >= 15:
-                c.number_format = "@"
-    wb.save(path)
-    return path
+    """A one-table workbook: optional title row, header, rows (long digit strings kept as text)."""
+    from xlshapes import save
+
+    return save(path, ([[title]] if title else []) + [list(header)] + [list(r) for r in rows], sheet=sheet)
 
 
 @pytest.fixture
