@@ -224,3 +224,30 @@ def test_value_variants_read_from_a_workbook(tmp_path):
                                         "2019-06-01"]
     assert df["prof_work_years"].tolist() == ["12", "8", "7", "10", "3", "0"]
     assert df["appraisal@2022"].tolist() == ["合格", "优秀", "称职", "基本合格", "不定等次", "优秀"]
+
+
+def test_unseen_layout_with_group_headers_reads_and_stays_clean(tmp_path, run):
+    """A layout none of our templates or examples use: 单位名称 line, 学历情况 / 现任专业技术职务 groups."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["附件2"])
+    ws.append(["2023年度专业技术资格申报人员一览表"])
+    ws.append(["单位名称（盖章）：某县人民医院       填表日期：2023.7.20"])
+    ws.append(["序号", "姓名", "性别", "身份证号码", "学历情况", None, None, None, "现任专业技术职务", None, "申报资格"])
+    ws.append([None, None, None, None, "学历", "毕业院校", "所学专业", "毕业时间", "职务名称", "任职时间", None])
+    for c in "ABCDK":
+        ws.merge_cells(f"{c}4:{c}5")
+    ws.merge_cells("E4:H4")
+    ws.merge_cells("I4:J4")
+    for i in range(1, 5):
+        birth = dt.date(1980 + i, 5, i)
+        ws.append([i, "病例" + "一二三四"[i - 1], "男" if i % 2 else "女", ident(birth.year, 5, i, i, bool(i % 2)),
+                   "大学本科", "贵州医科大学", "临床医学", f"{birth.year + 23}.07", "主治医师", "2016.12", "副主任医师"])
+    wb.save(tmp_path / "apply.xlsx")
+    t = read_workbook(tmp_path / "apply.xlsx").tables[0]
+    assert t.meta["unit"] == "某县人民医院" and t.unknown == []
+    assert {c.field: c.header for c in t.columns}["cur_title_date"] == "现任专业技术职务/任职时间"
+    assert [c.field for c in t.columns] == ["seq", "name", "sex", "id_number", "edu_level", "school", "major",
+                                           "grad_date", "cur_title", "cur_title_date", "apply_title"]
+    _, findings = run(tmp_path / "apply.xlsx", as_of=dt.date(2023, 12, 31))
+    assert findings == []

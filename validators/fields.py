@@ -394,6 +394,8 @@ CHILD_FIELDS: dict[str, dict[str, str]] = {
             "职称": "cur_title", "职务": "cur_title", "级别": "cur_title_level", "等级": "cur_title_level",
             "层级": "cur_title_level", "取得时间": "cur_title_date", "时间": "cur_title_date",
             "评定时间": "cur_title_date", "取得日期": "cur_title_date", "评审通过时间": "cur_title_date",
+            "任职时间": "cur_title_date", "任职资格时间": "cur_title_date", "职务名称": "cur_title",
+            "资格时间": "cur_title_date", "聘任时间": "appoint_date",
             "证书编号": "cur_title_cert_no", "专业": "work_major"},
     "apply": {"系列": "apply_series", "所属系列": "apply_series", "资格名称": "apply_title", "名称": "apply_title",
               "职称": "apply_title", "资格": "apply_title", "级别": "apply_level", "层级": "apply_level",

@@ -276,7 +276,7 @@ FOOTER_PREFIXES = tuple(
 SUBTOTAL = {"合计", "小计", "总计"}
 INSTRUCTION_SHEETS = ("填表说明", "说明", "填报说明", "使用说明", "instructions", "readme")
 TEMPLATE_META_SHEET = "_zc_meta"  # hidden sheet of our templates: key/value rows (kind, template_version, sheet …)
-UNIT_LINE = re.compile(r"(?:填报|填表|申报|推荐|报送)单位[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
+UNIT_LINE = re.compile(r"(?:(?:填报|填表|申报|推荐|报送)单位|单位名称|^单位)[（(]?(?:盖章|公章)?[）)]?[:：]?\s*(?P<unit>.*?)\s*(?=(?:填报|填表)日期|(?:填报|填表)时间|联系人|$)")
 DATE_LINE = re.compile(r"(?:填报|填表|审查|审核|登记)(?:日期|时间)[:：]?\s*(?P<date>[0-9０-９年月日.\-/ ]+)")
 MAX_HEADER_SCAN = 40
 HEADER_LOOKAHEAD = 4  # rows looked at past a clear header (a second header row, a row of column numbers)
