@@ -503,7 +503,8 @@ def save(kind: str, policy: Policy, out: Path | None = None, rows: int = DEFAULT
     wb = build(kind, policy, rows, udf_extras(kind, policy) if with_udf else None)
     if with_udf:
         add_xlwings_conf(wb)
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
+    from zhicheng.validators.outputs import atomic_path
+
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
     return out
