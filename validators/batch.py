@@ -10,8 +10,9 @@ as-of date, tool fingerprint), report, findings, tables and the rows run-scope r
 always assembled from the journal, whether the lines were written now or by an interrupted run (``resume``), so
 both give the same findings; cross-file rules then run in this process over the journal's rows.
 
-Workers start from a fork server (spawn where there is none), so a script that calls ``validate_paths(jobs=N)``
-needs the usual ``if __name__ == "__main__":`` guard of multiprocessing.
+Workers are forked from this process on Linux when it runs no other thread (they start at once, the pipeline
+already imported); otherwise from a fork server, or spawned where there is none, so a script that calls
+``validate_paths(jobs=N)`` needs the usual ``if __name__ == "__main__":`` guard of multiprocessing.
 
 With ``scheduler`` (``--engine dask --scheduler ADDRESS|local``) the chunks run as tasks on a Dask distributed
 cluster instead (``_run_dask``): this process reads each file's bytes and sends them with the task, so workers need
@@ -21,7 +22,6 @@ stay here and are the same as in a local run.  See docs/deployment.md.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -29,7 +29,9 @@ import multiprocessing as mp
 import os
 import shutil
 import signal
+import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -50,6 +52,7 @@ except ImportError:  # Windows: no RLIMIT_AS; the timeout still applies
     resource = None
 
 JOURNAL = "journal.jsonl"
+TABLE_FIELDS = tuple(engine.TableRef.__dataclass_fields__)
 DEFAULT_TIMEOUT = 120.0  # seconds for one file to be read (and for a chunk's checks, plus CHECK_SECONDS a file)
 CHECK_SECONDS = 2.0
 DEFAULT_MEMORY = 3 * 1024 ** 3  # address space of one worker
@@ -77,28 +80,36 @@ def policy_id(policy: Policy) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _jsonable(v):
-    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return v.item() if hasattr(v, "item") else v
+def _plain_columns(cross: pd.DataFrame) -> dict[str, list]:
+    """The run-scope rows as JSON-ready column lists (missing values None, times in ISO form), converted once."""
+    out = {}
+    for c in cross.columns:
+        s = cross[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            s = s.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        out[c] = s.astype(object).where(s.notna(), None).tolist()
+    return out
 
 
-def _cross_part(cross: pd.DataFrame | None, tids: list[int], tables: dict) -> dict | None:
-    if cross is None or not tids:
-        return None
-    part = cross[cross["_t"].isin(tids)]
-    if part.empty:
+def _cross_part(cross: pd.DataFrame | None, plain: dict[str, list], rows: list[int], tids: list[int],
+                tables: dict) -> dict | None:
+    """One file's run-scope rows (positions ``rows`` of ``cross``), its table ids renumbered from 0."""
+    if cross is None or not rows:
         return None
     local = {t: i for i, t in enumerate(tids)}
     own = {f for t in tids for f in tables[t].columns}
-    cols = [c for c in part.columns if c in ("_t", "_row", "kind") or c in own or part[c].notna().any()]
     data = {}
-    for c in cols:
-        values = part["_t"].map(local) if c == "_t" else part[c]
-        data[c] = [_jsonable(v) for v in values.tolist()]
-    return {"dtypes": {c: str(part[c].dtype) for c in cols}, "data": data}
+    for c, values in plain.items():
+        got = [values[i] for i in rows]
+        if c == "_t":
+            data[c] = [local[t] for t in got]
+        elif c in ("_row", "kind") or c in own or any(v is not None for v in got):
+            data[c] = got
+    return {"dtypes": {c: str(cross[c].dtype) for c in data}, "data": data}
+
+
+def _table_dict(ref: engine.TableRef) -> dict:
+    return {k: getattr(ref, k) for k in TABLE_FIELDS}  # serialised at once: no copy needed
 
 
 def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
@@ -108,6 +119,10 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
     for f in chunk.findings:
         by_file.setdefault(f.file, []).append(f)
     lines = []
+    plain = _plain_columns(chunk.cross) if chunk.cross is not None else {}
+    rows_of: dict[int, list[int]] = {}
+    for i, t in enumerate(plain.get("_t", ())):
+        rows_of.setdefault(t, []).append(i)
     for rep in chunk.reports:
         tids = [t for t, ref in chunk.tables.items() if ref.file == rep.file]
         sheets = {chunk.tables[t].sheet: i for i, t in reversed(list(enumerate(tids)))}
@@ -116,8 +131,9 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
             "key": {**key, "file": rep.file, "sha256": rep.sha256},
             "report": rep.to_dict(),
             "findings": [f.to_dict() for f in found],
-            "tables": [dataclasses.asdict(chunk.tables[t]) for t in tids],
-            "cross": _cross_part(chunk.cross, tids, chunk.tables),
+            "tables": [_table_dict(chunk.tables[t]) for t in tids],
+            "cross": _cross_part(chunk.cross, plain, sorted(i for t in tids for i in rows_of.get(t, ())), tids,
+                                 chunk.tables),
         }
         lines.append(json.dumps(record, ensure_ascii=False, default=str))
     return lines
@@ -218,7 +234,11 @@ def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | 
 
 
 def _context():
+    """Fork where it is safe (Linux, no other Python thread): a worker then starts in milliseconds with the
+    pipeline already imported.  Otherwise a fork server (one import, then forks) or spawn."""
     methods = mp.get_all_start_methods()
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return mp.get_context("fork")
     if "forkserver" in methods:  # fresh workers fork from a server that has imported the pipeline once
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["zhicheng.validators.batch"])

@@ -26,6 +26,7 @@ from .reader import ReadError, Table, read_workbook
 from .sources import WORKBOOK_SUFFIXES, Member, collect, read_source  # noqa: F401 - collect is part of the API
 
 PROVENANCE = ("_t", "_row")
+PRECISION = {4: "Y", 7: "M", 10: "D"}  # length of an ISO date -> what it was written to
 
 
 @dataclass
@@ -79,26 +80,58 @@ def run_fields() -> list[str]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]) -> dict[str, list]:
+    """Canonical text per field, raw values beside it, provenance, as column lists; normaliser notes become
+    findings.  Each distinct value of a column is normalised once."""
+    n = len(table.rows)
+    data: dict[str, list] = {"_t": [tid] * n, "_row": list(table.rows)}
+    by_col = list(zip(*table.values)) if n else [()] * len(table.columns)
+    for col, raws in zip(table.columns, by_col):
+        keys = list(zip(map(type, raws), raws))  # 1, 1.0 and True are different cells
+        known = _norm_memo(col.field)
+        memo = {k: known[k] if k in known else known.setdefault(k, normalise(col.field, k[1])) for k in set(keys)}
+        data[col.field] = [memo[k][0] for k in keys]
+        data[f"_raw_{col.field}"] = list(raws)
+        if any(note for _, note in memo.values()):
+            for r, k in zip(table.rows, keys):
+                c, note = memo[k]
+                if note:
+                    v = k[1]
+                    findings.append(make(note, file=ref.file, sheet=ref.sheet, row=r, column=col.header,
+                                         cell=f"{col.letter}{r}", value=_plain(v), parsed=c if c else ""))
+    return data
+
+
+_NORM: dict[tuple, dict] = {}  # normaliser -> {(type, raw value): (canonical, note)}, kept across chunks
+_NORM_MAX = 200_000
+
+
+def _norm_memo(fld: str) -> dict:
+    f = base_field(fld)
+    key = (f.type, f.enum, f.name)
+    memo = _NORM.get(key)
+    if memo is None or len(memo) > _NORM_MAX:  # names and ID numbers never repeat: start again
+        memo = _NORM[key] = {}
+    return memo
+
+
 def table_frame(table: Table, tid: int, ref: TableRef, findings: list[Finding]) -> pd.DataFrame:
-    """Canonical text per field, raw values beside it, provenance; normaliser notes become findings."""
-    data: dict[str, list] = {"_t": [tid] * len(table.rows), "_row": list(table.rows)}
-    for j, col in enumerate(table.columns):
-        canon, raws, memo = [], [], {}
-        for r, values in zip(table.rows, table.values):
-            v = values[j]
-            key = (type(v), v)
-            got = memo.get(key)
-            if got is None:
-                got = memo[key] = normalise(col.field, v)
-            c, note = got
-            canon.append(c)
-            raws.append(v)
-            if note:
-                parsed = c if c else ""
-                findings.append(make(note, file=ref.file, sheet=ref.sheet, row=r, column=col.header,
-                                     cell=f"{col.letter}{r}", value=_plain(v), parsed=parsed))
-        data[col.field] = canon
-        data[f"_raw_{col.field}"] = raws
+    """One table as a frame (see :func:`table_columns`)."""
+    return frame_of([table_columns(table, tid, ref, findings)])
+
+
+def frame_of(parts: list[dict[str, list]]) -> pd.DataFrame:
+    """One object frame from tables' column lists; a column a table lacks is missing (None) on its rows."""
+    if len(parts) == 1:
+        return pd.DataFrame(parts[0], dtype=object)
+    names = list(dict.fromkeys(c for p in parts for c in p))
+    data = {}
+    for c in names:
+        col: list = []
+        for p in parts:
+            got = p.get(c)
+            col.extend(got if got is not None else [None] * len(p["_row"]))
+        data[c] = col
     return pd.DataFrame(data, dtype=object)
 
 
@@ -121,8 +154,8 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
         if f.type == "date":
             text = s.where(s.astype(str).str.fullmatch(schema.DATE_RE), None)
             out[col] = pd.to_datetime(text, format="ISO8601", errors="coerce")
-            out[f"{col}__prec"] = text.map(lambda t: None if t is None else "YMD"[min(len(t) // 3 - 1, 2)]
-                                           if isinstance(t, str) else None)
+            prec = text.str.len().map(PRECISION)  # YYYY, YYYY-MM, YYYY-MM-DD
+            out[f"{col}__prec"] = prec.astype(object).where(prec.notna(), None)
         elif f.type == "number":
             out[col] = pd.to_numeric(s, errors="coerce")
         elif f.type == "id":  # an ID stored as a number has lost digits (IDN006): no further checks on it
@@ -220,7 +253,7 @@ def read_file(path: Path | Member, display: str, ctx: Context, findings: list[Fi
         if not table.rows:
             findings.append(make("STR009", file=display, sheet=table.sheet, row=table.header_rows[1]))
             continue
-        frames.setdefault(table.kind, []).append(table_frame(table, tid, ref, findings))
+        frames.setdefault(table.kind, []).append(table_columns(table, tid, ref, findings))
     main = max(rep.tables, key=lambda t: t["rows"])
     rep.kind, rep.sheet = main["kind"], main["sheet"]
     rep.rows = sum(t["rows"] for t in rep.tables)
@@ -233,7 +266,7 @@ def process_chunk(items: list[tuple[Path | Member, str]], policy: Policy, as_of:
     ``on_file(len(items))`` before the checks: a worker's heartbeat)."""
     ctx = Context(policy, as_of)
     findings: list[Finding] = []
-    frames: dict[str, list[pd.DataFrame]] = {}
+    frames: dict[str, list[dict[str, list]]] = {}
     reports = []
     for i, (p, d) in enumerate(items):
         if on_file:
@@ -244,13 +277,13 @@ def process_chunk(items: list[tuple[Path | Member, str]], policy: Policy, as_of:
     return check_frames(frames, ctx, reports, findings)
 
 
-def check_frames(frames: dict[str, list[pd.DataFrame]], ctx: Context, reports: list[FileReport],
+def check_frames(frames: dict[str, list[dict[str, list]]], ctx: Context, reports: list[FileReport],
                  findings: list[Finding]) -> ChunkResult:
-    """Schema and row rules over every kind's frames (one pandera call per kind)."""
+    """Schema and row rules over every kind's tables (one frame and one pandera call per kind)."""
     keep = run_fields()
     cross = []
     for kind, parts in frames.items():
-        df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        df = frame_of(parts)
         ctx.frame = df
         for idx, col, code in schema.validate(kind, df):
             tid = int(df.at[idx, "_t"])
@@ -273,14 +306,14 @@ def check_tables(tables: list[Table], policy: Policy, as_of: dt.date, file: str 
     """Check tables already in memory (cell functions, templates): the same pipeline as for files."""
     ctx = Context(policy, as_of)
     findings: list[Finding] = []
-    frames: dict[str, list[pd.DataFrame]] = {}
+    frames: dict[str, list[dict[str, list]]] = {}
     for table in tables:
         tid = len(ctx.tables)
         ref = TableRef(file, table.sheet, table.kind, {c.field: (c.header, c.letter) for c in table.columns},
                        table.header_rows[1], table.meta)
         ctx.tables[tid] = ref
         if table.rows:
-            frames.setdefault(table.kind, []).append(table_frame(table, tid, ref, findings))
+            frames.setdefault(table.kind, []).append(table_columns(table, tid, ref, findings))
     chunk = check_frames(frames, ctx, [], findings)
     return chunk.findings + run_cross([chunk], policy, as_of)
 

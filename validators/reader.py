@@ -441,22 +441,31 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
     first = header_end + 1
     seq_col = next((c.index for c in cols if c.field == "seq"), None)
     rows, values = [], []
-    idx = [c.index for c in cols]
+    offs = [c.index - grid.c0 for c in cols]
+    counted = [j for j, c in enumerate(cols) if c.index != seq_col]  # a row needs two values besides 序号
     for r in range(first, grid.r0 + grid.height):
         raw = grid.row(r)
         if r == first and _numbering_row(raw):
             continue
-        lead = next((_text(v) for v in raw if not _is_blank(v)), "")
-        if not lead:
+        lead = next((v for v in raw if v is not None and (v.__class__ is not str or v.strip())), None)
+        if lead is None:
             continue
+        lead = _text(lead)
         lk = header_key(lead)
         if lk.startswith(FOOTER_PREFIXES) or (len(lead) > 40 and not any(_looks_like_data(v) for v in raw)):
             meta.update(_footer_meta(grid, r))
             break
         if lk in SUBTOTAL:
             continue
-        vals = [raw[i - grid.c0] if i - grid.c0 < len(raw) else "" for i in idx]
-        filled = sum(1 for i, v in zip(idx, vals) if not _is_blank(v) and i != seq_col)
+        n = len(raw)
+        vals = [raw[k] if k < n else "" for k in offs]
+        filled = 0
+        for j in counted:
+            v = vals[j]
+            if v is not None and (v.__class__ is not str or v.strip()):
+                filled += 1
+                if filled == 2:
+                    break
         if filled < 2:
             continue
         rows.append(r + 1)

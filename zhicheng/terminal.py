@@ -26,10 +26,15 @@ def progress(total: int, quiet: bool = False):
 
     bar = Progress(TextColumn("校验中"), BarColumn(), MofNCompleteColumn(), TextColumn("个文件"),
                    TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=Console(stderr=True),
-                   transient=True)
+                   transient=True, auto_refresh=False)  # no refresh thread: workers can be forked safely
     with bar:
         task = bar.add_task("validate", total=total)
-        yield lambda n: bar.advance(task, n)
+
+        def advance(n):
+            bar.advance(task, n)
+            bar.refresh()
+
+        yield advance
 
 
 def summary(result, policy, as_of, out, written: list[str]) -> None:
