@@ -429,3 +429,61 @@ def test_twenty_mixed_workbooks_four_hostile(tmp_path, examples):
     assert all(status[f"各单位/单位{i}.xlsx"] == "ok" for i in range(6))
     assert status["干净的花名册.xlsx"] == "ok"
     assert status["凯里市某医院_申报人员花名册.xlsx"] == "error"
+
+
+# --- run-scope rules see only rows that share a key ------------------------------------------------------------
+
+
+def test_every_run_scope_rule_says_what_it_groups_rows_by():
+    from zhicheng.validators.findings import RULES
+
+    run_rules = {code for code, r in RULES.items() if r.scope == "run" and not r.retired}
+    assert run_rules == set(engine.RUN_KEYS)
+
+
+def _all_rows(self):
+    """A screen that lets every row through: what the run-scope rules would see without one."""
+    return engine.RunScreen({hash(None)}, set(), set(self.spans), everything=True)
+
+
+@pytest.mark.parametrize("profile,as_of", [("zhenjiang-2024", dt.date(2024, 5, 30)), ("kaili-2023", AS_OF)])
+def test_screened_run_rows_give_the_same_findings(tmp_path, monkeypatch, profile, as_of):
+    from conftest import save_rows
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in (ROOT / "examples").iterdir():
+        if p.suffix in (".xlsx", ".xls"):
+            shutil.copy(p, src / p.name)
+    shutil.copy(src / "某单位_混合工作簿.xlsx", src / "副本_混合工作簿.xlsx")  # DUP002, CON002 across files
+    head = ["序号", "姓名", "身份证号码", "工作单位", "申报系列", "拟申报资格", "申报级别", "评委会"]
+    who = ident(1985, 6, 12, 1, True)
+    save_rows(src / "甲.xlsx", head, [[1, "张伟", who, "甲单位", "工程", "工程师", "中级", "建设工程中级评委会"],
+                                      [2, "李芳", ident(1987, 3, 2, 2, False), "甲单位 ", "工程", "工程师", "中级",
+                                       "机械工程中级评委会"]])  # ELG008: one unit written two ways
+    save_rows(src / "乙.xlsx", head, [[1, "张伟", who, "乙单位", "经济", "经济师", "中级", "经济中级评委会"]])  # ELG006/7
+    pol = policy.load(profile)
+    screened = engine.validate_paths([src], pol, as_of)
+    codes = {f.code for f in screened.findings}
+    assert {"DUP002", "CON002"} <= codes
+    assert ({"ELG006"} if profile == "kaili-2023" else {"ELG007", "ELG008"}) <= codes
+    monkeypatch.setattr(engine.RunKeys, "screen", _all_rows)
+    everything = engine.validate_paths([src], pol, as_of)
+    assert comparable(screened) == comparable(everything)
+
+
+def test_run_screen_keeps_only_rows_that_share_a_key():
+    keys = engine.RunKeys()
+    a = {"_row": [3, 4, 5], "id_number": ["1", "2", None], "unit": ["甲", "甲", "乙"], "committee": [None, None, None]}
+    b = {"_row": [3, 4], "id_number": ["2", "9"]}
+    c = {"_row": [3, 4], "id_number": ["7", "8"], "unit": ["丙", " 丙"], "committee": ["一评委会", "二评委会"]}
+    for f, d in (("a", a), ("b", b), ("c", c)):
+        keys.add(f, d)
+    screen = keys.screen()
+    assert screen.files == {"a", "b", "c"}
+    assert (screen.rows(a), screen.rows(b), screen.rows(c)) == ([1], [0], [0, 1])
+    c["committee"] = ["一评委会", "一评委会"]
+    keys = engine.RunKeys()
+    for f, d in (("b", b), ("c", c)):
+        keys.add(f, d)
+    assert keys.screen().files == set()  # nothing shared: the run-scope rules get no rows

@@ -681,35 +681,44 @@ def _restart_worker_of(client, fut):
 
 def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Policy, as_of: dt.date,
               resumed: int) -> engine.RunResult:
-    """Reports and findings of the run from its journal lines; run-scope rules over the rows they carry."""
+    """Reports and findings of the run from its journal lines; run-scope rules over the rows they carry.
+
+    Memory stays small whatever the number of files: a first pass keeps the reports, the findings and only a
+    compact key per row (a hash of its ID number, a unit's committees); a second pass loads the rows that share a
+    key with another row (:func:`engine.run_screen`), the only rows a run-scope rule can report on."""
     reports: dict[str, FileReport] = {}
     findings: dict[str, list[Finding]] = {}
+    keys = engine.RunKeys()
+    for display, rec in _records(journal, wanted):
+        reports[display] = FileReport(**rec["report"])
+        findings[display] = [Finding.from_dict(f) for f in rec["findings"]]
+        if rec["cross"]:
+            keys.add(display, rec["cross"]["data"])
+    screen = keys.screen()
+    parts: dict[str, tuple[list, dict, list[int]]] = {}
+    if screen.files:
+        for display, rec in _records(journal, {i: d for i, d in wanted.items() if d in screen.files}):
+            rows = screen.rows(rec["cross"]["data"])
+            if rows:
+                parts[display] = (rec["tables"], rec["cross"], rows)
     tables: dict[int, engine.TableRef] = {}
     columns: dict[str, list] = {}
     dtypes: dict[str, str] = {}
-    parts: dict[str, tuple[list, dict | None]] = {}
-    for display, rec in _records(journal, wanted):
-        reports[display] = FileReport(**rec["report"])
-        findings[display] = [Finding(**f) for f in rec["findings"]]
-        parts[display] = (rec["tables"], rec["cross"])
     n = 0
     for _, display in items:  # rows in input order, whatever order the files finished in
         if display not in parts:
             continue
-        recs, part = parts.pop(display)
+        recs, part, rows = parts.pop(display)
         offset = len(tables)
         for t in recs:
             t["columns"] = {k: tuple(v) for k, v in t["columns"].items()}
             tables[len(tables)] = engine.TableRef(**t)
-        if not part:
-            continue
-        m = len(part["data"]["_row"])
         for c, values in part["data"].items():
             col = columns.setdefault(c, [])
             col.extend([None] * (n - len(col)))
-            col.extend([v + offset for v in values] if c == "_t" else values)
+            col.extend([values[i] + offset for i in rows] if c == "_t" else [values[i] for i in rows])
             dtypes.setdefault(c, part["dtypes"][c])
-        n += m
+        n += len(rows)
     cross = []
     if n:
         for col in columns.values():

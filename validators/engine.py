@@ -103,14 +103,17 @@ def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]
 
 
 _NORM: dict[tuple, dict] = {}  # normaliser -> {(type, raw value): (canonical, note)}, kept across chunks
-_NORM_MAX = 200_000
+_NORM_MAX = 50_000  # entries per normaliser (a few MB): memory stays bounded whatever the batch
+_SHARED = ("date", "number", "enum")  # values that repeat across workbooks; names, IDs, phones do not
 
 
 def _norm_memo(fld: str) -> dict:
     f = base_field(fld)
-    key = (f.type, f.enum, f.name)
+    if f.type not in _SHARED:
+        return {}
+    key = (f.type, f.enum)
     memo = _NORM.get(key)
-    if memo is None or len(memo) > _NORM_MAX:  # names and ID numbers never repeat: start again
+    if memo is None or len(memo) > _NORM_MAX:
         memo = _NORM[key] = {}
     return memo
 
@@ -360,6 +363,76 @@ def run_cross(chunks: list[ChunkResult], policy: Policy, as_of: dt.date) -> list
     df["_file"] = [ctx.tables[int(t)].file for t in df["_t"]]
     ctx.frame = df
     return run_rules("", df, ctx, "run")
+
+
+# Run-scope rules compare rows that share a key: an ID number (DUP002, ELG006, ELG007, CON002) or a unit whose
+# rows name different committees (ELG008).  A row that shares no key with another row cannot be reported on, so
+# a run keeps a compact key per row and loads only the rows that share one.  A new run-scope rule must say here
+# what it groups rows by (tests/test_batch.py checks every run-scope rule is listed).
+RUN_KEYS = {"DUP002": "id_number", "ELG006": "id_number", "ELG007": "id_number", "CON002": "id_number",
+            "ELG008": "unit+committee"}
+
+
+def _unit_key(v) -> str:
+    return str(v).strip()
+
+
+class RunKeys:
+    """Pass one over a run's files: a 64-bit hash of each row's ID number, and each unit's committees."""
+
+    def __init__(self):
+        import array
+
+        self.ids = array.array("q")
+        self.spans: dict[str, tuple[int, int]] = {}  # file -> its range in ids
+        self.committees: dict[str, set] = {}
+        self.with_committee: set[str] = set()
+
+    def add(self, file: str, data: dict[str, list]) -> None:
+        start = len(self.ids)
+        self.ids.extend(hash(v) for v in data.get("id_number", ()) if v is not None)
+        self.spans[file] = (start, len(self.ids))
+        if "committee" in data and "unit" in data:
+            for u, c in zip(data["unit"], data["committee"]):
+                if c is not None and u is not None:
+                    self.committees.setdefault(_unit_key(u), set()).add(_unit_key(c))
+                    self.with_committee.add(file)
+
+    def screen(self) -> "RunScreen":
+        import numpy as np
+
+        ids = np.frombuffer(self.ids, dtype=np.int64) if len(self.ids) else np.zeros(0, np.int64)
+        values, counts = np.unique(ids, return_counts=True)
+        shared = values[counts > 1]
+        units = {u for u, cs in self.committees.items() if len(cs) > 1}
+        files = {f for f, (a, b) in self.spans.items() if b > a and np.isin(ids[a:b], shared).any()}
+        if units:
+            files |= self.with_committee
+        return RunScreen(set(shared.tolist()), units, files)
+
+
+@dataclass
+class RunScreen:
+    """Pass two: the rows of a file that share a key with another row of the run."""
+
+    ids: set[int]
+    units: set[str]
+    files: set[str]
+    everything: bool = False  # no screen (tests compare against it)
+
+    def rows(self, data: dict[str, list]) -> list[int]:
+        if self.everything:
+            return list(range(len(data["_row"])))
+        ids = data.get("id_number") or [None] * len(data["_row"])
+        units = data.get("unit") if self.units and "committee" in data else None
+        out = []
+        for i, v in enumerate(ids):
+            if v is not None and hash(v) in self.ids:
+                out.append(i)
+            elif units is not None and data["committee"][i] is not None and units[i] is not None \
+                    and _unit_key(units[i]) in self.units:
+                out.append(i)
+        return out
 
 
 def status_of(rep: FileReport, findings: list[Finding]) -> str:

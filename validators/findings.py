@@ -8,6 +8,7 @@ is marked ``retired``.
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
@@ -28,7 +29,7 @@ CATEGORY_CN = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     code: str
     category: str
@@ -41,6 +42,16 @@ class Finding:
     message: str
     value: Any = None
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        """From ``to_dict``'s output; the short repeated texts are shared, not copied (100k findings in memory)."""
+        f = cls(**d)
+        for k in _SHARED_TEXT:
+            v = getattr(f, k)
+            if isinstance(v, str):
+                object.__setattr__(f, k, sys.intern(v))
+        return f
+
     def to_dict(self) -> dict:
         d = {k: getattr(self, k) for k in FINDING_FIELDS}  # (dataclasses.asdict deep-copies: slow on 100k)
         v = d["value"]
@@ -50,6 +61,7 @@ class Finding:
 
 
 FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
+_SHARED_TEXT = ("code", "category", "severity", "file", "sheet", "column")
 
 
 class Hit(NamedTuple):
