@@ -487,3 +487,18 @@ def test_run_screen_keeps_only_rows_that_share_a_key():
     for f, d in (("b", b), ("c", c)):
         keys.add(f, d)
     assert keys.screen().files == set()  # nothing shared: the run-scope rules get no rows
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is used on Linux only")
+def test_workers_fork_only_when_no_other_thread_runs():
+    import threading
+
+    assert batch._context().get_start_method() == "fork"  # instant start, pipeline already imported
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:  # forking beside another thread could copy a lock it holds: a fork server instead
+        assert batch._context().get_start_method() in ("forkserver", "spawn")
+    finally:
+        stop.set()
+        t.join()
