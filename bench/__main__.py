@@ -1,6 +1,7 @@
 """Benchmark: the naive approach, zhicheng with 1 and 2 jobs, and the parsing floor, on the same generated files.
 
     python -m bench --files 300 --rows 200 --defect-rate 0.05 --out bench-out
+    python -m bench --files 500 --memory-scale 10 --skip-naive   # also peak memory on 5,000 against 500 files
 
 Prints files/s, rows/s, peak memory and the ratios, and writes them to OUT/bench.json.
 """
@@ -94,18 +95,19 @@ def main(argv=None) -> int:
     ap.add_argument("--defect-rate", type=float, default=0.05)
     ap.add_argument("--out", default="bench-out")
     ap.add_argument("--skip-naive", action="store_true", help="skip the slow naive approach")
+    ap.add_argument("--memory-scale", type=int, default=0, metavar="K",
+                    help="also compare peak memory of `--jobs 2` on FILES and on K×FILES files (generates them)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     data = out / f"data_{args.files}x{args.rows}"
     t = time.perf_counter()
     generate(data, args.files, args.rows, args.defect_rate)
     print(f"{args.files} files × {args.rows} rows in {data} ({time.perf_counter() - t:.1f} s to generate)")
-    rows = args.files * args.rows
     results: dict[str, dict] = {}
 
-    def record(name, seconds, peak_kb):
-        results[name] = {"seconds": round(seconds, 3), "files_per_s": round(args.files / seconds, 1),
-                         "rows_per_s": round(rows / seconds), "peak_rss_mb": round(peak_kb / 1024, 1)}
+    def record(name, seconds, peak_kb, files=args.files):
+        results[name] = {"seconds": round(seconds, 3), "files_per_s": round(files / seconds, 1),
+                         "rows_per_s": round(files * args.rows / seconds), "peak_rss_mb": round(peak_kb / 1024, 1)}
         r = results[name]
         print(f"{name:28} {r['seconds']:8.2f} s {r['files_per_s']:8.1f} files/s {r['rows_per_s']:9d} rows/s "
               f"{r['peak_rss_mb']:7.1f} MB")
@@ -124,12 +126,24 @@ def main(argv=None) -> int:
     def ratio(a, b):
         return round(results[b]["seconds"] / results[a]["seconds"], 2) if a in results and b in results else None
 
+    if args.memory_scale > 1:
+        big = args.files * args.memory_scale
+        many = out / f"data_{big}x{args.rows}"
+        t = time.perf_counter()
+        generate(many, big, args.rows, args.defect_rate)  # the first FILES of them are the files above
+        print(f"{big} files × {args.rows} rows in {many} ({time.perf_counter() - t:.1f} s to generate)")
+        s, peak = zhicheng(many, out / "zc_j2_many", 2, annotate=False)
+        record(f"zhicheng_jobs2_{big}_files", s, peak, big)
     ratios = {
         "jobs2_vs_naive": ratio("zhicheng_jobs2", "naive_pandas_pandera"),
         "jobs2_vs_floor": round(results["zhicheng_jobs2"]["seconds"] / results["parsing_floor"]["seconds"], 2),
         "annotated_jobs2_vs_naive": ratio("zhicheng_jobs2_annotated", "naive_pandas_pandera"),
         "jobs2_vs_jobs1": ratio("zhicheng_jobs2", "zhicheng_jobs1"),
     }
+    if args.memory_scale > 1:
+        big = results[f"zhicheng_jobs2_{args.files * args.memory_scale}_files"]
+        ratios[f"peak_memory_{args.memory_scale}x_files"] = round(
+            big["peak_rss_mb"] / results["zhicheng_jobs2"]["peak_rss_mb"], 2)
     print("ratios (speed-up = naive time / zhicheng time; floor ratio = zhicheng time / floor time):")
     for k, v in ratios.items():
         print(f"  {k:26} {v}")

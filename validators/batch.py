@@ -695,12 +695,14 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
         if rec["cross"]:
             keys.add(display, rec["cross"]["data"])
     screen = keys.screen()
-    parts: dict[str, tuple[list, dict, list[int]]] = {}
+    parts: dict[str, tuple[list, dict]] = {}
     if screen.files:
         for display, rec in _records(journal, {i: d for i, d in wanted.items() if d in screen.files}):
-            rows = screen.rows(rec["cross"]["data"])
-            if rows:
-                parts[display] = (rec["tables"], rec["cross"], rows)
+            part = rec["cross"]
+            rows = screen.rows(part["data"])
+            if rows:  # only those rows are kept
+                data = {c: [values[i] for i in rows] for c, values in part["data"].items()}
+                parts[display] = (rec["tables"], {"dtypes": part["dtypes"], "data": data})
     tables: dict[int, engine.TableRef] = {}
     columns: dict[str, list] = {}
     dtypes: dict[str, str] = {}
@@ -708,7 +710,7 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
     for _, display in items:  # rows in input order, whatever order the files finished in
         if display not in parts:
             continue
-        recs, part, rows = parts.pop(display)
+        recs, part = parts.pop(display)
         offset = len(tables)
         for t in recs:
             t["columns"] = {k: tuple(v) for k, v in t["columns"].items()}
@@ -716,9 +718,9 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
         for c, values in part["data"].items():
             col = columns.setdefault(c, [])
             col.extend([None] * (n - len(col)))
-            col.extend([values[i] + offset for i in rows] if c == "_t" else [values[i] for i in rows])
+            col.extend([v + offset for v in values] if c == "_t" else values)
             dtypes.setdefault(c, part["dtypes"][c])
-        n += len(rows)
+        n += len(part["data"]["_row"])
     cross = []
     if n:
         for col in columns.values():

@@ -49,13 +49,22 @@ class Context:
     tables: dict[int, TableRef] = field(default_factory=dict)
     frame: pd.DataFrame | None = None
     memo: dict = field(default_factory=dict)  # work shared by the rules of one frame (cleared per frame)
+    _cells: dict = field(default_factory=dict, repr=False)  # (frame id, column) -> (frame, {index: value})
 
     def raw(self, idx, fld: str):
         if self.frame is None:
             return ""
         col = f"_raw_{fld}" if f"_raw_{fld}" in self.frame else fld
-        v = self.frame.at[idx, col] if col in self.frame else None
+        v = self.cell(idx, col) if col in self.frame else None
         return "" if v is None or (isinstance(v, float) and v != v) else v
+
+    def cell(self, idx, col: str):
+        """``frame.at[idx, col]`` without pandas' cost per call (findings are made one by one)."""
+        key = (id(self.frame), col)
+        got = self._cells.get(key)
+        if got is None or got[0] is not self.frame:
+            got = self._cells[key] = (self.frame, self.frame[col].to_dict())
+        return got[1][idx]
 
 
 @dataclass
@@ -178,8 +187,8 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def hit_finding(code: str, hit: Hit, frame: pd.DataFrame, ctx: Context, typed_frame: pd.DataFrame | None = None):
-    tid = int(frame.at[hit.index, "_t"])
-    row = int(frame.at[hit.index, "_row"])
+    tid = int(ctx.cell(hit.index, "_t")) if frame is ctx.frame else int(frame.at[hit.index, "_t"])
+    row = int(ctx.cell(hit.index, "_row")) if frame is ctx.frame else int(frame.at[hit.index, "_row"])
     ref = ctx.tables[tid]
     header, letter = ref.columns.get(hit.field, (field_label(hit.field) if hit.field else None, None))
     params = dict(hit.params)
@@ -405,7 +414,8 @@ class RunKeys:
         values, counts = np.unique(ids, return_counts=True)
         shared = values[counts > 1]
         units = {u for u, cs in self.committees.items() if len(cs) > 1}
-        files = {f for f, (a, b) in self.spans.items() if b > a and np.isin(ids[a:b], shared).any()}
+        seen = np.concatenate([[0], np.cumsum(np.isin(ids, shared))])  # shared IDs among a file's first k rows
+        files = {f for f, (a, b) in self.spans.items() if seen[b] > seen[a]}
         if units:
             files |= self.with_committee
         return RunScreen(set(shared.tolist()), units, files)
