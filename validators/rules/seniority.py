@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from ..fields import ENUMS
 from ..findings import Hit, rule
 from ..titles import LEVELS, title_series
-from .career import (cite, date_span, fmt_date, fmt_years, has_no_title, is_poge, level_of, mode_of, rank, route_state,
-                     text, val, yes)
+from .career import (APPLY_LEVEL, CUR_LEVEL, ROUTE, as_text, cite, date_span, fmt_date, fmt_years, has_no_title,
+                     is_poge, level_of, mode_of, narrow, rank, route_state, rows_where, screen_by_values, text, val, yes)
 
 ROSTERS = ("applicant_roster", "review_roster")
 EDU_ORDER = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中及以下")
@@ -115,6 +115,7 @@ def skip_level(df, ctx):
 
     如何修改：改为申报高一级的资格；确属破格或直接申报的，在“申报方式”或“是否破格”中写明。
     """
+    df = screen_by_values(df, ctx, skip_level, (*CUR_LEVEL, *APPLY_LEVEL, *ROUTE))
     clause = cite(ctx.policy, ctx.policy.get("seniority.stepwise_clause", "", str))
     for idx in df.index:
         cur, _ = level_of(df, idx, "cur", ctx)
@@ -239,6 +240,11 @@ def _routes(policy, mode):
     return [r for r in policy.get("seniority.routes", [], list) if isinstance(r, dict) and r.get("mode") == mode]
 
 
+def _has_routes(df, policy):
+    """Screen: rows whose 申报方式 names a direct route (SEN003 and SEN004 look at no other row)."""
+    return rows_where(df, "apply_mode", lambda v: bool(as_text(v) and _routes(policy, as_text(v))))
+
+
 @rule("SEN003", "route-years", "seniority", "error",
       "按“{route}”途径申报{target}，{what}{held}年，少于{edu}要求的{required}年（{clause}）{note}", kinds=ROSTERS)
 def route_years(df, ctx):
@@ -254,6 +260,7 @@ def route_years(df, ctx):
     如何修改：核对学历、毕业或参加工作时间；年限不够的，待满后再申报，或按正常途径申报。
     """
     policy = ctx.policy
+    df = narrow(df, _has_routes(df, policy))
     cutoff = seniority_cutoff(policy, ctx.as_of)
     for idx in df.index:
         mode = mode_of(df, idx)
@@ -305,6 +312,7 @@ def route_not_open(df, ctx):
     如何修改：按正常途径逐级申报，或改正申报级别、申报方式。
     """
     policy = ctx.policy
+    df = narrow(df, _has_routes(df, policy))
     exam_review = set(policy.get("certificate.exam_review", [], list))
     for idx in df.index:
         mode = mode_of(df, idx)
@@ -418,6 +426,7 @@ def transfer(df, ctx):
     cutoff = seniority_cutoff(policy, ctx.as_of)
     need = float(policy.get("seniority.transfer_years", 1, (int, float)))
     clause = cite(policy, policy.get("seniority.transfer_clause", "", str))
+    df = narrow(df, rows_where(df, "apply_mode", lambda v: as_text(v) == "转评"))  # screen: 转评 rows only
     for idx in df.index:
         if mode_of(df, idx) != "转评":
             continue
@@ -452,6 +461,7 @@ def cross_series(df, ctx):
 
     如何修改：先转评同级资格；或按破格申报并写明条款。
     """
+    df = screen_by_values(df, ctx, cross_series, (*CUR_LEVEL, *APPLY_LEVEL, *ROUTE))
     known = set(ENUMS["series"].canonical())
     clause = cite(ctx.policy, ctx.policy.get("seniority.cross_series_clause", "", str))
     for idx in df.index:
