@@ -123,13 +123,18 @@ def screen_by_values(df: pd.DataFrame, ctx, rule_func, cols: tuple[str, ...]) ->
     return narrow(df, hit[group.ravel()])
 
 
+def per_value(df: pd.DataFrame, col: str, func, dtype=object) -> np.ndarray:
+    """``func(value)`` for every row's value of ``col`` (None when missing), computed once per distinct value."""
+    if col not in df:
+        return np.full(len(df), func(None), dtype=dtype)
+    codes, uniques = pd.factorize(df[col])
+    got = np.array([func(None), *(func(u) for u in uniques)], dtype=dtype)
+    return got[codes + 1]
+
+
 def rows_where(df: pd.DataFrame, col: str, pred) -> np.ndarray:
     """``pred(value)`` for every row's value of ``col`` (None when missing), computed once per distinct value."""
-    if col not in df:
-        return np.full(len(df), bool(pred(None)))
-    codes, uniques = pd.factorize(df[col])
-    got = np.array([bool(pred(None)), *(bool(pred(u)) for u in uniques)], dtype=bool)
-    return got[codes + 1]
+    return per_value(df, col, lambda v: bool(pred(v)), bool)
 
 
 # The columns the verdicts below read, for screen_by_values: a title's level (level_of), the route (route_state).

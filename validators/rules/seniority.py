@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..fields import ENUMS
 from ..findings import Hit, rule
 from ..titles import LEVELS, title_series
 from .career import (APPLY_LEVEL, CUR_LEVEL, ROUTE, as_text, cite, date_span, fmt_date, fmt_years, has_no_title,
-                     is_poge, level_of, mode_of, narrow, rank, route_state, rows_where, screen_by_values, text, val, yes)
+                     is_poge, level_of, mode_of, narrow, per_value, rank, route_state, rows_where, screen_by_values, text, val, yes)
 
 ROSTERS = ("applicant_roster", "review_roster")
 EDU_ORDER = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中及以下")
@@ -160,6 +162,7 @@ def years_in_title(df, ctx):
     from_grad = policy.get("seniority.from_graduation", [], list)
     extra = float(policy.get("seniority.mismatch_extra_years", 0, (int, float)))
     extra_exempt = policy.get("seniority.mismatch_exempt_series", [], list)
+    df = narrow(df, _may_be_short(df, policy, cutoff, extra))
     for idx in df.index:
         cur, _ = level_of(df, idx, "cur", ctx)
         target, _ = level_of(df, idx, "apply", ctx)
@@ -209,6 +212,36 @@ def years_in_title(df, ctx):
                     "clause": cite(policy, policy.get("seniority.mismatch_clause", "", str)),
                     "note": f"（所学专业与从事专业不一致，第一次晋升须增加{fmt_years(extra)}年；"
                             f"如第一次晋升时已补足，可忽略）"}, "warning")
+
+
+def _may_be_short(df, policy, cutoff: dt.date, extra: float) -> np.ndarray:
+    """Screen for SEN002: rows whose 取得现资格时间 or 毕业时间, taken at the last day it can stand for (a day-31
+    for dates written to the month: never later than the real last day), is less than ``need`` years before the
+    cutoff, ``need`` being the largest number ``required_years`` can give for the row's education (whatever the
+    series and level), plus the extra years where 专业是否对口 is 否.  A superset of the rows SEN002 reports."""
+    tables = [t for by_level in policy.get("seniority.years", {}, dict).values() if isinstance(by_level, dict)
+              for t in by_level.values() if isinstance(t, dict)]
+
+    def most(edu) -> float:
+        e = as_text(edu)
+        got = [float(t[k]) for t in tables for k in t if k in (e, "*") or e is None]
+        return max(got, default=0.0)
+
+    need = per_value(df, "edu_level", most, float)
+    if extra > 0:
+        need = need + np.where(rows_where(df, "major_match", lambda v: v == "否"), extra, 0.0)
+    mask = np.zeros(len(df), dtype=bool)
+    for col in ("cur_title_date", "grad_date"):
+        if col not in df:
+            continue
+        d = df[col].dt
+        prec = df[f"{col}__prec"].to_numpy(dtype=object) if f"{col}__prec" in df else np.full(len(df), None)
+        year, month, day = (x.to_numpy(dtype=float, na_value=np.nan) for x in (d.year, d.month, d.day))
+        month = np.where(prec == "Y", 12.0, month)
+        day = np.where((prec == "Y") | (prec == "M"), 31.0, day)
+        months = (cutoff.year - year) * 12 + (cutoff.month - month) - (cutoff.day < day)
+        mask |= months / 12 < need
+    return mask
 
 
 # --------------------------------------------------------------------------------------------------------------
