@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from ..fields import field_year
 from ..findings import Hit, rule
-from .career import APPLY_LEVEL, cite, level_of, mode_of, screen_by_values, text, val
+from .career import APPLY_LEVEL, cite, level_of, mode_of, narrow, screen_by_values, text, val
 from .certificate import apply_series
+from .identity import id_screen
 from .seniority import required_years, seniority_cutoff
 
 ROSTERS = ("applicant_roster", "review_roster")
@@ -87,6 +88,9 @@ def retirement_age(df, ctx):
     if not limits:
         return
     clause = cite(policy, policy.get("eligibility.retiree_clause", "", str))
+    ids = id_screen(df, ctx)
+    youngest = min((v for v in limits.values() if v), default=0)
+    df = narrow(df, ids.is_str & (~ids.plain | (ctx.as_of.year - ids.year >= youngest)))  # screen: age <= that
     for idx in df.index:
         num = val(df, idx, "id_number")
         if not isinstance(num, str) or val(df, idx, "retired") == "是" or text(df, idx, "staff_category") == "退休":
