@@ -17,28 +17,23 @@ from ..fields import squeeze
 from ..titles import is_no_title, level_ranks, title_level
 
 
-# {id(frame): (frame, {column: {index: value}}, source)} for the few frames in use: cell look-ups without the
-# per-cell cost of pandas.  The frame itself is kept beside its id so a recycled id is never mistaken for it.  A frame
-# narrowed by a screen (kept apart, in _NARROWED) shares the cells of the frame it came from (``source``: same
-# index labels, same values).
+# {id(frame): (frame, {column: {index: value}})} for the few frames in use: cell look-ups without the per-cell
+# cost of pandas.  The frame itself is kept beside its id so a recycled id is never mistaken for it.  Frames
+# narrowed by a screen are kept apart (_NARROWED), so that they do not push out the frames they came from.
 _CACHE: dict[int, tuple] = {}
 _NARROWED: dict[int, tuple] = {}
 
 
-def _entry(df: pd.DataFrame) -> tuple:
+def column(df: pd.DataFrame, col: str) -> dict:
+    """{index: value} of one column (empty when missing), built once per frame."""
     entry = _NARROWED.get(id(df)) or _CACHE.get(id(df))
     if entry is None or entry[0] is not df:
         if len(_CACHE) >= 4:
             _CACHE.pop(next(iter(_CACHE)))
-        entry = _CACHE[id(df)] = (df, {}, df)
-    return entry
-
-
-def column(df: pd.DataFrame, col: str) -> dict:
-    """{index: value} of one column (empty when missing), built once per frame."""
-    _, cols, src = _entry(df)
+        entry = _CACHE[id(df)] = (df, {})
+    cols = entry[1]
     if col not in cols:
-        cols[col] = src[col].to_dict() if col in src else {}
+        cols[col] = dict(zip(df.index, df[col].tolist())) if col in df else {}
     return cols[col]
 
 
@@ -52,18 +47,17 @@ SCREENS = os.environ.get("ZHICHENG_RULE_SCREENS", "1") != "0"
 
 
 def narrow(df: pd.DataFrame, mask) -> pd.DataFrame:
-    """The rows of ``df`` where ``mask`` (booleans, one per row) is True, index labels and cell cache kept; all of
-    ``df`` when screens are off."""
+    """The rows of ``df`` where ``mask`` (booleans, one per row) is True, index labels kept; all of ``df`` when
+    screens are off."""
     if not SCREENS:
         return df
     mask = np.asarray(mask, dtype=bool)
     if mask.all():
         return df
     sub = df[mask]
-    _, cols, src = _entry(df)
     if len(_NARROWED) >= 8:
         _NARROWED.pop(next(iter(_NARROWED)))
-    _NARROWED[id(sub)] = (sub, cols, src)
+    _NARROWED[id(sub)] = (sub, {})
     return sub
 
 
