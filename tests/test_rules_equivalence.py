@@ -197,3 +197,97 @@ def test_mixed_rosters_same_with_and_without_screens(name, tmp_path, monkeypatch
     p = policy.load(name)
     assert ("HRS001" in codes) == required_hours(p, hours_years(name)[-1]).applies
     assert {"IDN002", "IDN005", "SEN001", "SEN002", "CRT002", "CON010", "CON011", "CON012", "ELG009"} <= codes
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rows at a screen's boundary
+# ---------------------------------------------------------------------------------------------------------------
+
+AS_OF = dt.date(2023, 8, 30)
+
+
+def table_findings(rows: list[dict], name: str, screens: bool, monkeypatch, kind="applicant_roster", as_of=AS_OF):
+    from zhicheng.validators.fields import field_label
+    from zhicheng.validators.reader import Column, Table
+
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    cols = [Column(i, f, field_label(f)) for i, f in enumerate(fields)]
+    table = Table("表", kind, (1, 1), cols, list(range(2, 2 + len(rows))), [[r.get(f) for f in fields] for r in rows])
+    monkeypatch.setattr(career, "SCREENS", screens)
+    return sorted((f.row, f.code, f.severity, f.message) for f in engine.check_tables([table], policy.load(name), as_of))
+
+
+def verdicts(rows, name, code, monkeypatch, **kw) -> dict[int, str]:
+    """{Excel row: severity} of one rule's findings, after checking that screens on and off agree on everything."""
+    on = table_findings(rows, name, True, monkeypatch, **kw)
+    assert on == table_findings(rows, name, False, monkeypatch, **kw)
+    return {row: sev for row, c, sev, _ in on if c == code}
+
+
+def test_hours_at_the_minimum(monkeypatch):
+    rows = [{"ce_hours@2023": h, "ce_prof_hours@2023": p, "ce_public_hours@2023": 30} for h, p in
+            [(90, 60), (89.99, 60), (90.0, 59.99), (91, 61), (None, 60)]]
+    assert verdicts(rows, "national", "HRS001", monkeypatch) == {3: "error"}  # row 6: 60 + 30 = 90, given apart
+    assert verdicts(rows, "national", "HRS002", monkeypatch) == {4: "warning"}
+    # 凯里: 2019 by level (72 中级, 32 初级), 2021 on 45 in grassroots units
+    kaili = [{"cur_title_level": lv, "cur_title_date": "2015.06", "is_grassroots": g, "unit": u, "ce_hours@2019": h19,
+              "ce_hours@2021": h21} for lv, g, u, h19, h21 in
+             [("中级", "否", "某局", 72, 90), ("中级", "否", "某局", 71.5, 89.5), ("初级", "是", "某局", 32, 45),
+              ("初级", "是", "某局", 31, 44.5), (None, None, "某乡卫生院", 32, 45), ("中级", "否", "某局", 72, 90)]]
+    assert verdicts(kaili, "kaili-2023", "HRS001", monkeypatch) == {3: "error", 5: "error", 6: "warning"}
+
+
+def test_hours_sum_at_the_tolerance(monkeypatch):
+    rows = [{"ce_year": 2022, "ce_public_hours": 30, "ce_prof_hours": 60, "ce_total_hours": t} for t in
+            (90, 90.0000005, 90.00001, 89, None)]
+    assert verdicts(rows, "national", "CON001", monkeypatch, kind="ce_hours") == {4: "error", 5: "error"}
+
+
+def test_seniority_at_the_required_years(monkeypatch):
+    base = {"edu_level": "大学本科", "cur_series": "工程", "cur_title": "工程师", "cur_title_level": "中级",
+            "apply_series": "工程", "apply_title": "高级工程师", "apply_level": "副高级"}
+    dates = ["2018-12-31", "2019-01-01", "2018.12", "2019.01", "2018年", "2019年", "2013.06"]
+    rows = [{**base, "cur_title_date": d} for d in dates]
+    assert verdicts(rows, "national", "SEN002", monkeypatch) == {3: "error", 5: "error", 7: "error"}
+    # 凯里: 2 more years when 专业是否对口 is 否 (a warning), 12-31 of a late review year
+    rows = [{**base, "cur_title_date": d, "major_match": m} for d, m in
+            [("2016-12-31", "否"), ("2017-01-01", "否"), ("2018.12", "是"), ("2022-03-01", "是")]]
+    assert verdicts(rows, "kaili-2023", "SEN002", monkeypatch) == {3: "warning", 5: "error"}
+
+
+def test_retirement_and_age_limits(monkeypatch):
+    people = [(dt.date(1963, 8, 30), True), (dt.date(1963, 8, 31), True), (dt.date(1968, 8, 30), False),
+              (dt.date(1968, 8, 31), False), (dt.date(2007, 8, 30), True), (dt.date(2007, 8, 31), True),
+              (dt.date(1952, 8, 31), False), (dt.date(1952, 8, 30), False)]
+    rows = [{"sex": "男" if m else "女", "id_number": ident(b.year, b.month, b.day, seq=i, male=m)}
+            for i, (b, m) in enumerate(people)]
+    assert verdicts(rows, "national", "ELG009", monkeypatch) == {2: "warning", 4: "warning", 8: "warning",
+                                                                 9: "warning"}
+    assert verdicts(rows, "national", "IDN003", monkeypatch) == {7: "warning", 9: "warning"}
+
+
+def test_id_against_birth_and_sex(monkeypatch):
+    num = ident(1985, 6, 12, male=True)
+    rows = [{"id_number": num, "sex": s, "birth_date": b} for s, b in
+            [("男", "1985.06"), ("女", "1985.06"), ("男", "1985-06-13"), ("男", "1985年"), ("男", "1985.07"),
+             ("男", "1985-06-12"), ("", None)]]
+    rows += [{"id_number": n, "sex": "男", "birth_date": "1985.06"} for n in
+             (num[:-1] + ("0" if num[-1] != "0" else "1"), num[:6] + num[8:17], num[:10] + "13" + num[12:])]
+    assert verdicts(rows, "national", "IDN004", monkeypatch) == {3: "error"}
+    assert verdicts(rows, "national", "IDN005", monkeypatch) == {4: "error", 6: "error"}
+    assert verdicts(rows, "national", "IDN002", monkeypatch) == {9: "error", 11: "error"}  # 11: digits changed
+    assert verdicts(rows, "national", "IDN007", monkeypatch) == {10: "warning"}
+    assert verdicts(rows, "national", "IDN003", monkeypatch) == {11: "error"}
+
+
+def test_title_rules_on_repeated_values(monkeypatch):
+    rows = [{"cur_series": "工程", "cur_title": t, "cur_title_level": lv, "apply_series": s, "apply_title": a,
+             "apply_level": al, "apply_mode": mode} for t, lv, s, a, al, mode in
+            [("工程师", "中级", "工程", "高级工程师", "副高级", None)] * 3
+            + [("助理工程师", "助理级", "工程", "高级工程师", "副高级", None)] * 2
+            + [("助理工程师", "助理级", "工程", "高级工程师", "副高级", "破格"), ("高级工程师", "中级", "会计", "高级会计师", "高级", None),
+               ("无", None, "工程", "工程师", "中级", "正常申报"), ("工程帅", "中级", "工程", "高级工程师", "副高级", None)]]
+    assert verdicts(rows, "national", "SEN001", monkeypatch) == {5: "error", 6: "error"}
+    assert set(verdicts(rows, "national", "CON010", monkeypatch)) == {8}
+    assert set(verdicts(rows, "national", "CRT002", monkeypatch)) == {9}
+    assert set(verdicts(rows, "national", "CON012", monkeypatch)) == {10}
