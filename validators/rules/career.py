@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..fields import squeeze
+from ..idcard import PlainIds, plain_ids
 from ..titles import is_no_title, level_ranks, title_level
 
 
@@ -115,6 +116,16 @@ def screen_by_values(df: pd.DataFrame, ctx, rule_func, cols: tuple[str, ...]) ->
         _SAMPLES.discard(id(sample))
     hit = np.array([df.index[p] in reported for p in first], dtype=bool)
     return narrow(df, hit[group.ravel()])
+
+
+def id_screen(df: pd.DataFrame, ctx) -> PlainIds:
+    """The frame's IDs read column-wise (once per frame, ``ctx.memo``): screens let through the IDs that are not
+    plain (parse_id finds something wrong with them, or they are not 18 ASCII characters) and the plain ones whose
+    birth date or sex may give a finding."""
+    got = ctx.memo.get("ids")
+    if got is None or got[0] is not df:
+        got = ctx.memo["ids"] = (df, plain_ids(df["id_number"].tolist()))
+    return got[1]
 
 
 def per_value(df: pd.DataFrame, col: str, func, dtype=object) -> np.ndarray:

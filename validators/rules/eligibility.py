@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from ..fields import field_year
 from ..findings import Hit, rule
-from .career import APPLY_LEVEL, cite, level_of, mode_of, narrow, screen_by_values, text, val
+from .career import APPLY_LEVEL, cite, id_screen, level_of, mode_of, narrow, screen_by_values, text, val
 from .certificate import apply_series
-from .identity import id_screen
 from .seniority import required_years, seniority_cutoff
 
 ROSTERS = ("applicant_roster", "review_roster")

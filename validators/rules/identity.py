@@ -6,20 +6,10 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Hit, rule
-from ..idcard import PlainIds, age_on, parse_id, plain_ids
-from .career import narrow
+from ..idcard import age_on, parse_id
+from .career import id_screen, narrow
 
 ALL = ("applicant_roster", "ce_hours", "review_roster", "sanction_review")
-
-
-def id_screen(df: pd.DataFrame, ctx) -> PlainIds:
-    """The frame's IDs read column-wise (once per frame, ``ctx.memo``): screens let through the IDs that are not
-    plain (parse_id finds something wrong with them, or they are not 18 ASCII characters) and the plain ones whose
-    birth date or sex may give a finding."""
-    got = ctx.memo.get("ids")
-    if got is None or got[0] is not df:
-        got = ctx.memo["ids"] = (df, plain_ids(df["id_number"].tolist()))
-    return got[1]
 
 
 def _ids(df: pd.DataFrame):
