@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..findings import Hit, rule
 from ..titles import title_series
-from .career import cite, date_span, fmt_date, has_no_title, is_poge, level_of, mode_of, rank, route_state, text, val
+from .career import (APPLY_LEVEL, ROUTE, cite, date_span, fmt_date, has_no_title, is_poge, level_of, mode_of, rank,
+                     route_state, screen_by_values, text, val)
 
 ROSTERS = ("applicant_roster", "review_roster")
 EDU_RANK = {"高中及以下": 0, "中专": 1, "大学专科": 2, "大学本科": 3, "硕士研究生": 4, "博士研究生": 5}
@@ -82,6 +83,8 @@ def lower_title(df, ctx):
 
     如何修改：先取得低一级资格；符合直接申报、考核认定或破格条件的，在“申报方式”中写明。
     """
+    df = screen_by_values(df, ctx, lower_title, (*APPLY_LEVEL, *ROUTE, "skill_level", "edu_level", "cur_title",
+                                                 "cur_title_level"))
     policy = ctx.policy
     clause = cite(policy, policy.get("certificate.lower_title_clause", "", str))
     for idx in df.index:

@@ -35,7 +35,9 @@ def _keys(dates: pd.Series, prec: pd.Series, rank: np.ndarray) -> np.ndarray:
 
 
 def _rank(prec: pd.Series) -> np.ndarray:
-    return prec.map(_RANK).fillna(2).to_numpy(dtype=int)
+    """_RANK of each precision, 2 (day) for anything else."""
+    p = prec.to_numpy(dtype=object)
+    return np.where(p == "Y", _RANK["Y"], np.where(p == "M", _RANK["M"], 2))
 
 
 def definitely_before(a: pd.Series, pa: pd.Series, b: pd.Series, pb: pd.Series) -> np.ndarray:

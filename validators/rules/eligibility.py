@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..fields import field_year
 from ..findings import Hit, rule
-from .career import cite, level_of, mode_of, text, val
+from .career import APPLY_LEVEL, cite, id_screen, level_of, mode_of, narrow, screen_by_values, text, val
 from .certificate import apply_series
 from .seniority import required_years, seniority_cutoff
 
@@ -31,6 +31,7 @@ def civil_servant(df, ctx):
     severity = policy.get("eligibility.excluded_staff_severity", "error", str)
     init_ok = set(policy.get("eligibility.civil_init_series", [], list))
     clause = cite(policy, policy.get("eligibility.excluded_staff_clause", "", str))
+    df = screen_by_values(df, ctx, civil_servant, ("staff_category", "apply_mode", "apply_series", "apply_title"))
     for idx in df.index:
         if text(df, idx, "staff_category") not in excluded:
             continue
@@ -56,6 +57,7 @@ def retiree(df, ctx):
     policy = ctx.policy
     severity = policy.get("eligibility.retiree_severity", "error", str)
     clause = cite(policy, policy.get("eligibility.retiree_clause", "", str))
+    df = screen_by_values(df, ctx, retiree, ("retired", "staff_category"))
     for idx in df.index:
         if val(df, idx, "retired") == "是":
             yield Hit(idx, "retired", {"what": "是否退休为“是”", "clause": clause}, severity)
@@ -85,6 +87,9 @@ def retirement_age(df, ctx):
     if not limits:
         return
     clause = cite(policy, policy.get("eligibility.retiree_clause", "", str))
+    ids = id_screen(df, ctx)
+    youngest = min((v for v in limits.values() if v), default=0)
+    df = narrow(df, ids.is_str & (~ids.plain | (ctx.as_of.year - ids.year >= youngest)))  # screen: age <= that
     for idx in df.index:
         num = val(df, idx, "id_number")
         if not isinstance(num, str) or val(df, idx, "retired") == "是" or text(df, idx, "staff_category") == "退休":
@@ -118,6 +123,7 @@ def exam_only(df, ctx):
     exempt = set(policy.get("eligibility.exam_only_exempt_modes", [], list))
     stated = set(policy.get("eligibility.exam_only_stated", [], list))
     clause = cite(policy, policy.get("eligibility.exam_only_clause", "", str))
+    df = screen_by_values(df, ctx, exam_only, (*APPLY_LEVEL, "apply_mode"))
     for idx in df.index:
         series = apply_series(df, idx)
         target, field = level_of(df, idx, "apply", ctx)

@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 from ..fields import field_year
 from ..findings import Hit, rule
 from ..normalize import fmt_number
+from .career import narrow
 
 LEVEL_ORDER = ("员级", "助理级", "中级", "副高级", "正高级")
 LEVEL_BELOW = {"正高级": "副高级", "副高级": "中级", "中级": "助理级", "助理级": "员级", "初级": "员级", "员级": "员级"}
@@ -128,22 +130,39 @@ class Columns:
         return None if col is None else col[i]
 
 
+def _groups(df: pd.DataFrame) -> list[tuple[int | None, str | None, str, str, str | None]]:
+    """(year, total, 专业, 公需, 行业公需 columns) of each group of hours columns: the long form (year None: in
+    ``ce_year``) first, then the wide year columns."""
+    out: list = []
+    if "ce_year" in df:
+        tcol = "ce_total_hours" if "ce_total_hours" in df else "ce_hours" if "ce_hours" in df else None
+        out.append((None, tcol, "ce_prof_hours", "ce_public_hours", "ce_public_industry_hours"))
+    years = sorted({field_year(c) for c in df.columns if field_year(c) is not None
+                    and c.split("@")[0] in ("ce_hours", "ce_prof_hours", "ce_public_hours")})
+    out.extend((y, f"ce_hours@{y}", f"ce_prof_hours@{y}", f"ce_public_hours@{y}", None) for y in years)
+    return out
+
+
 def year_entries(df: pd.DataFrame, cols: Columns | None = None) -> Iterator[tuple[int, YearHours]]:
     """Every (row position, hours of one year) with hours, from the long form (``ce_year``) and the wide year
     columns."""
     cols = cols or Columns(df)
-    if "ce_year" in df:
-        tcol = "ce_total_hours" if "ce_total_hours" in df else "ce_hours" if "ce_hours" in df else None
+    for year, *names in _groups(df):
         for i in range(len(cols.index)):
-            y = _num(cols.get("ce_year", i))
-            if y is None or not y.is_integer() or not 1990 <= y <= 2100:
-                continue
-            yield i, _record(cols, i, int(y), tcol, "ce_prof_hours", "ce_public_hours", "ce_public_industry_hours")
-    years = sorted({field_year(c) for c in df.columns if field_year(c) is not None
-                    and c.split("@")[0] in ("ce_hours", "ce_prof_hours", "ce_public_hours")})
-    for y in years:
-        for i in range(len(cols.index)):
-            yield i, _record(cols, i, y, f"ce_hours@{y}", f"ce_prof_hours@{y}", f"ce_public_hours@{y}")
+            if year is None:
+                y = _num(cols.get("ce_year", i))
+                if y is None or not y.is_integer() or not 1990 <= y <= 2100:
+                    continue
+                yield i, _record(cols, i, int(y), *names)
+            else:
+                yield i, _record(cols, i, year, *names)
+
+
+def _numbers(df: pd.DataFrame, col: str | None) -> np.ndarray:
+    """A column as floats (NaN for missing or not a number)."""
+    if col is None or col not in df:
+        return np.full(len(df), np.nan)
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
 
 
 def _record(cols: Columns, i: int, year, tcol, pcol, ucol, icol=None) -> YearHours:
@@ -210,11 +229,41 @@ def _cite(policy, clause: str) -> str:
 
 
 def _checked(df, ctx) -> list[tuple[YearHours, list[HoursRequirement], list[tuple]]]:
-    """Each (row, year) inside the window, with the requirements under every plausible reading of the row.
-    Computed once per frame and shared by the hours rules (``ctx.memo``)."""
-    if "hours" not in ctx.memo:
-        ctx.memo["hours"] = list(_compute_checked(df, ctx.policy, ctx.as_of))
-    return ctx.memo["hours"]
+    """Each (row, year) inside the window, with the requirements under every plausible reading of the row, for
+    the rows that may fall short (:func:`_may_fall_short`: the hours rules report no other row).  Computed once per
+    frame and shared by the hours rules (``ctx.memo``, with the frame it was computed for)."""
+    got = ctx.memo.get("hours")
+    if got is None or got[0] is not df:
+        rows = narrow(df, _may_fall_short(df, ctx.policy, ctx.as_of))
+        got = ctx.memo["hours"] = (df, list(_compute_checked(rows, ctx.policy, ctx.as_of)))
+    return got[1]
+
+
+def _may_fall_short(df, policy, as_of) -> np.ndarray:
+    """Screen: rows with an hours cell below the largest minimum (total, 专业 or 公需) any reading of any year
+    checked could require.  A superset of the rows HRS001-003 report: a row whose every cell is at least that
+    largest minimum M >= 0 has totals (a cell, or a sum of such cells) and parts of at least M in every year."""
+    first, last = years_to_check(policy, as_of)
+    years = {y for y, *_ in _groups(df) if y is not None}
+    if "ce_year" in df:
+        got = _numbers(df, "ce_year")
+        years |= {int(y) for y in np.unique(got[np.isfinite(got)]) if y.is_integer() and 1990 <= y <= 2100}
+    top = 0.0
+    for y in years:
+        if not first <= y <= last:
+            continue
+        for lv in (None, "初级", *LEVEL_ORDER, *level_candidates(policy, y)):
+            for g in (False, True):
+                for p in (False, True):
+                    r = required_hours(policy, y, lv, g, p)
+                    if r.applies:
+                        top = max(top, r.total, r.prof or 0.0, r.public or 0.0)
+    mask = np.zeros(len(df), dtype=bool)
+    for _, *names in _groups(df):
+        for c in names:
+            if c in df:
+                mask |= _numbers(df, c) < top
+    return mask
 
 
 def _compute_checked(df, policy, as_of):
@@ -379,7 +428,14 @@ def hours_sum(df, ctx):
 
     如何修改：按学时登记（审验）记录核对三项数字，改正录错的一项。
     """
-    for _, yh in year_entries(df):
+    # Screen: rows where some year gives a total, 专业 and 公需 that do not add up (a looser tolerance than below)
+    mask = np.zeros(len(df), dtype=bool)
+    for _, tcol, pcol, ucol, icol in _groups(df):
+        total, prof, public, industry = (_numbers(df, c) for c in (tcol, pcol, ucol, icol))
+        parts = prof + np.nan_to_num(public) + np.nan_to_num(industry)
+        mask |= (~np.isnan(total) & ~np.isnan(prof) & ~(np.isnan(public) & np.isnan(industry))
+                 & ~(np.abs(parts - total) <= 1e-7))
+    for _, yh in year_entries(narrow(df, mask)):
         if not yh.total_given or yh.prof is None or yh.public is None:
             continue
         s = yh.prof + yh.public

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..findings import Hit, rule
 from ..idcard import age_on, parse_id
+from .career import id_screen, narrow
 
 ALL = ("applicant_roster", "ce_hours", "review_roster", "sanction_review")
 
@@ -32,7 +34,8 @@ def id_check_char(df, ctx):
 
     如何修改：对照身份证原件逐位核对，通常是中间某一位录错，而不是最后一位。
     """
-    for idx, info in _ids(df):
+    ids = id_screen(df, ctx)
+    for idx, info in _ids(narrow(df, ids.is_str & ~ids.plain)):  # screen: a plain ID has no problem
         for code, params in info.problems:
             if code == "IDN002":
                 yield Hit(idx, "id_number", params)
@@ -54,7 +57,9 @@ def id_birth(df, ctx):
     """
     lo = ctx.policy.get("identity.min_age", 16)
     hi = ctx.policy.get("identity.max_age", 70)
-    for idx, info in _ids(df):
+    ids = id_screen(df, ctx)
+    years = ctx.as_of.year - ids.year  # screen: the age is this or one less
+    for idx, info in _ids(narrow(df, ids.is_str & (~ids.plain | (years - 1 < lo) | (years > hi)))):
         for code, params in info.problems:
             if code == "IDN003":
                 yield Hit(idx, "id_number", params)
@@ -81,6 +86,10 @@ def id_sex(df, ctx):
 
     如何修改：核对性别或身份证号码，改正录错的一项。
     """
+    ids = id_screen(df, ctx)
+    given = df["sex"].to_numpy(dtype=object)
+    # screen: a plain ID's sex differs from a 男 or 女 written
+    df = narrow(df, ids.is_str & ((given == "男") | (given == "女")) & (~ids.plain | ((given == "男") != ids.male)))
     sex = df["sex"]
     for idx, info in _ids(df):
         s = sex.get(idx)
@@ -103,6 +112,13 @@ def id_birth_match(df, ctx):
 
     如何修改：以身份证为准改正出生年月；如身份证号码录错，改正号码。
     """
+    ids = id_screen(df, ctx)
+    d = df["birth_date"].dt
+    year, month, day = (x.to_numpy(dtype=float, na_value=np.nan) for x in (d.year, d.month, d.day))
+    p = df["birth_date__prec"].to_numpy(dtype=object) if "birth_date__prec" in df else np.full(len(df), "D")
+    # screen: a plain ID whose birth date differs from the one written, to the precision written (the same test)
+    differs = (year != ids.year) | ((p != "Y") & (month != ids.month)) | ((p == "D") & (day != ids.day))
+    df = narrow(df, ids.is_str & ~np.isnan(year) & (~ids.plain | differs))
     birth = df["birth_date"]
     prec = df.get("birth_date__prec")
     for idx, info in _ids(df):
@@ -131,6 +147,7 @@ def id_legacy(df, ctx):
 
     如何修改：按第二代身份证填写 18 位号码。
     """
-    for idx, info in _ids(df):
+    ids = id_screen(df, ctx)
+    for idx, info in _ids(narrow(df, ids.is_str & ~ids.plain)):  # screen: a plain ID is not a 15-digit one
         if any(code == "IDN007" for code, _ in info.problems):
             yield Hit(idx, "id_number", {})

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..fields import ENUMS
 from ..findings import Hit, rule
 from ..titles import LEVELS, title_series
-from .career import (cite, date_span, fmt_date, fmt_years, has_no_title, is_poge, level_of, mode_of, rank, route_state,
-                     text, val, yes)
+from .career import (APPLY_LEVEL, CUR_LEVEL, ROUTE, as_text, cite, date_span, fmt_date, fmt_years, has_no_title,
+                     is_poge, level_of, mode_of, narrow, per_value, rank, route_state, rows_where, screen_by_values, text, val, yes)
 
 ROSTERS = ("applicant_roster", "review_roster")
 EDU_ORDER = ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中及以下")
@@ -115,6 +117,7 @@ def skip_level(df, ctx):
 
     如何修改：改为申报高一级的资格；确属破格或直接申报的，在“申报方式”或“是否破格”中写明。
     """
+    df = screen_by_values(df, ctx, skip_level, (*CUR_LEVEL, *APPLY_LEVEL, *ROUTE))
     clause = cite(ctx.policy, ctx.policy.get("seniority.stepwise_clause", "", str))
     for idx in df.index:
         cur, _ = level_of(df, idx, "cur", ctx)
@@ -159,6 +162,7 @@ def years_in_title(df, ctx):
     from_grad = policy.get("seniority.from_graduation", [], list)
     extra = float(policy.get("seniority.mismatch_extra_years", 0, (int, float)))
     extra_exempt = policy.get("seniority.mismatch_exempt_series", [], list)
+    df = narrow(df, _may_be_short(df, policy, cutoff, extra))
     for idx in df.index:
         cur, _ = level_of(df, idx, "cur", ctx)
         target, _ = level_of(df, idx, "apply", ctx)
@@ -210,6 +214,36 @@ def years_in_title(df, ctx):
                             f"如第一次晋升时已补足，可忽略）"}, "warning")
 
 
+def _may_be_short(df, policy, cutoff: dt.date, extra: float) -> np.ndarray:
+    """Screen for SEN002: rows whose 取得现资格时间 or 毕业时间, taken at the last day it can stand for (a day-31
+    for dates written to the month: never later than the real last day), is less than ``need`` years before the
+    cutoff, ``need`` being the largest number ``required_years`` can give for the row's education (whatever the
+    series and level), plus the extra years where 专业是否对口 is 否.  A superset of the rows SEN002 reports."""
+    tables = [t for by_level in policy.get("seniority.years", {}, dict).values() if isinstance(by_level, dict)
+              for t in by_level.values() if isinstance(t, dict)]
+
+    def most(edu) -> float:
+        e = as_text(edu)
+        got = [float(t[k]) for t in tables for k in t if k in (e, "*") or e is None]
+        return max(got, default=0.0)
+
+    need = per_value(df, "edu_level", most, float)
+    if extra > 0:
+        need = need + np.where(rows_where(df, "major_match", lambda v: v == "否"), extra, 0.0)
+    mask = np.zeros(len(df), dtype=bool)
+    for col in ("cur_title_date", "grad_date"):
+        if col not in df:
+            continue
+        d = df[col].dt
+        prec = df[f"{col}__prec"].to_numpy(dtype=object) if f"{col}__prec" in df else np.full(len(df), None)
+        year, month, day = (x.to_numpy(dtype=float, na_value=np.nan) for x in (d.year, d.month, d.day))
+        month = np.where(prec == "Y", 12.0, month)
+        day = np.where((prec == "Y") | (prec == "M"), 31.0, day)
+        months = (cutoff.year - year) * 12 + (cutoff.month - month) - (cutoff.day < day)
+        mask |= months / 12 < need
+    return mask
+
+
 # --------------------------------------------------------------------------------------------------------------
 # SEN003 / SEN004 direct routes (基层直接申报, 直接申报, 考核认定 …)
 # --------------------------------------------------------------------------------------------------------------
@@ -239,6 +273,11 @@ def _routes(policy, mode):
     return [r for r in policy.get("seniority.routes", [], list) if isinstance(r, dict) and r.get("mode") == mode]
 
 
+def _has_routes(df, policy):
+    """Screen: rows whose 申报方式 names a direct route (SEN003 and SEN004 look at no other row)."""
+    return rows_where(df, "apply_mode", lambda v: bool(as_text(v) and _routes(policy, as_text(v))))
+
+
 @rule("SEN003", "route-years", "seniority", "error",
       "按“{route}”途径申报{target}，{what}{held}年，少于{edu}要求的{required}年（{clause}）{note}", kinds=ROSTERS)
 def route_years(df, ctx):
@@ -254,6 +293,7 @@ def route_years(df, ctx):
     如何修改：核对学历、毕业或参加工作时间；年限不够的，待满后再申报，或按正常途径申报。
     """
     policy = ctx.policy
+    df = narrow(df, _has_routes(df, policy))
     cutoff = seniority_cutoff(policy, ctx.as_of)
     for idx in df.index:
         mode = mode_of(df, idx)
@@ -305,6 +345,7 @@ def route_not_open(df, ctx):
     如何修改：按正常途径逐级申报，或改正申报级别、申报方式。
     """
     policy = ctx.policy
+    df = narrow(df, _has_routes(df, policy))
     exam_review = set(policy.get("certificate.exam_review", [], list))
     for idx in df.index:
         mode = mode_of(df, idx)
@@ -418,6 +459,7 @@ def transfer(df, ctx):
     cutoff = seniority_cutoff(policy, ctx.as_of)
     need = float(policy.get("seniority.transfer_years", 1, (int, float)))
     clause = cite(policy, policy.get("seniority.transfer_clause", "", str))
+    df = narrow(df, rows_where(df, "apply_mode", lambda v: as_text(v) == "转评"))  # screen: 转评 rows only
     for idx in df.index:
         if mode_of(df, idx) != "转评":
             continue
@@ -452,6 +494,7 @@ def cross_series(df, ctx):
 
     如何修改：先转评同级资格；或按破格申报并写明条款。
     """
+    df = screen_by_values(df, ctx, cross_series, (*CUR_LEVEL, *APPLY_LEVEL, *ROUTE))
     known = set(ENUMS["series"].canonical())
     clause = cite(ctx.policy, ctx.policy.get("seniority.cross_series_clause", "", str))
     for idx in df.index:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..fields import ENUMS
 from ..findings import Hit, rule
 from ..titles import RANK, canonical_title, is_no_title, level_ranks, title_levels, title_series
-from .career import stated_levels, text
+from .career import APPLY_LEVEL, CUR_LEVEL, screen_by_values, stated_levels, text
 
 ROSTERS = ("applicant_roster", "review_roster")
 SIDES = (("cur_title", "cur_title_level", "cur_series", "现资格"), ("apply_title", "apply_level", "apply_series",
@@ -30,6 +30,7 @@ def title_level_mismatch(df, ctx):
 
     如何修改：核对资格证书，改正资格名称或级别中录错的一项。
     """
+    df = screen_by_values(df, ctx, title_level_mismatch, (*CUR_LEVEL, *APPLY_LEVEL))
     for title_col, level_col, series_col, side in SIDES:
         if title_col not in df or level_col not in df:
             continue
@@ -64,6 +65,7 @@ def title_series_mismatch(df, ctx):
 
     如何修改：核对系列和资格名称，改正录错的一项。
     """
+    df = screen_by_values(df, ctx, title_series_mismatch, ("cur_title", "cur_series", "apply_title", "apply_series"))
     known = set(ENUMS["series"].canonical())
     for title_col, _, series_col, side in SIDES:
         if title_col not in df or series_col not in df:
@@ -94,6 +96,7 @@ def title_unknown(df, ctx):
 
     如何修改：按资格证书写全称；确是表中未收录的系列，可忽略此提示。
     """
+    df = screen_by_values(df, ctx, title_unknown, ("cur_title", "apply_title"))
     for title_col, _, _, side in SIDES:
         if title_col not in df:
             continue
