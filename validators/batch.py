@@ -58,6 +58,7 @@ CHECK_SECONDS = 2.0
 DEFAULT_MEMORY = 3 * 1024 ** 3  # address space of one worker
 CHUNK_BYTES = 16 * 1024 * 1024  # a chunk closes at this many input bytes …
 MAX_CHUNK = 50  # … or files
+MIN_CHUNK = 8  # a chunk has a fixed cost (one pandera call, the rules' column screens): about 25 ms
 
 
 def tool_fingerprint() -> str:
@@ -319,7 +320,7 @@ def _chunks(items: list, jobs: int, chunk_size: int, max_bytes: int = CHUNK_BYTE
     cap = max(1, min(chunk_size, MAX_CHUNK))
     tasks, i = [], 0
     while i < len(items):
-        want = min(cap, max(4, -(-(len(items) - i) // (max(1, jobs) * 3))))
+        want = min(cap, max(MIN_CHUNK, -(-(len(items) - i) // (max(1, jobs) * 2))))
         cur, size = [], 0
         while i < len(items) and len(cur) < want and size < max_bytes:
             src = items[i][0]
