@@ -96,30 +96,35 @@ def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]
     data: dict[str, list] = {"_t": [tid] * n, "_row": list(table.rows)}
     by_col = list(zip(*table.values)) if n else [()] * len(table.columns)
     for col, raws in zip(table.columns, by_col):
-        keys = list(zip(map(type, raws), raws))  # 1, 1.0 and True are different cells
-        known = _norm_memo(col.field)
-        memo = {k: known[k] if k in known else known.setdefault(k, normalise(col.field, k[1])) for k in set(keys)}
-        data[col.field] = [memo[k][0] for k in keys]
-        data[f"_raw_{col.field}"] = list(raws)
+        fld = col.field
+        # a value is its own key, except that True and 1 (False and 0) are equal but normalise differently
+        keys = list(zip(map(type, raws), raws)) if bool in set(map(type, raws)) else raws
+        known = _norm_memo(fld)
+        if known is None:  # names, IDs, phones: distinct values, normalised once each
+            memo = {k: normalise(fld, k[1] if type(k) is tuple else k) for k in set(keys)}
+        else:
+            memo = {k: known[k] if k in known else known.setdefault(k, normalise(fld, k[1] if type(k) is tuple else k))
+                    for k in set(keys)}
+        data[fld] = [memo[k][0] for k in keys]
+        data[f"_raw_{fld}"] = raws
         if any(note for _, note in memo.values()):
-            for r, k in zip(table.rows, keys):
+            for r, k, v in zip(table.rows, keys, raws):
                 c, note = memo[k]
                 if note:
-                    v = k[1]
                     findings.append(make(note, file=ref.file, sheet=ref.sheet, row=r, column=col.header,
                                          cell=f"{col.letter}{r}", value=_plain(v), parsed=c if c else ""))
     return data
 
 
-_NORM: dict[tuple, dict] = {}  # normaliser -> {(type, raw value): (canonical, note)}, kept across chunks
+_NORM: dict[tuple, dict] = {}  # normaliser -> {raw value (or (type, value)): (canonical, note)}, across chunks
 _NORM_MAX = 50_000  # entries per normaliser (a few MB): memory stays bounded whatever the batch
 _SHARED = ("date", "number", "enum")  # values that repeat across workbooks; names, IDs, phones do not
 
 
-def _norm_memo(fld: str) -> dict:
+def _norm_memo(fld: str) -> dict | None:
     f = base_field(fld)
     if f.type not in _SHARED:
-        return {}
+        return None
     key = (f.type, f.enum)
     memo = _NORM.get(key)
     if memo is None or len(memo) > _NORM_MAX:

@@ -32,8 +32,13 @@ def clean_text(v) -> str | None:
     if isinstance(v, dt.date):
         return v.isoformat()
     t = unicodedata.normalize("NFKC", str(v)).replace("\u3000", " ").strip()
-    t = re.sub(r"\s+", " ", t)
+    if _RUNS.search(t):
+        t = _SPACES.sub(" ", t)
     return t or None
+
+
+_SPACES = re.compile(r"\s+")
+_RUNS = re.compile(r"\s\s|[^\S ]")  # whitespace that is not a single space
 
 
 _CJK = re.compile(r"^[\u4e00-\u9fff·• ]+$")
