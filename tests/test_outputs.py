@@ -780,3 +780,11 @@ def test_report_lists_at_most_so_many_findings_per_file(run_out, tmp_path, monke
     assert html.count('<td class="sev">') == sum(min(n, 3) for n in counts.values())
     full = (run_out[0] / "report.html").read_text(encoding="utf-8")  # the same run, not capped
     assert "问题较多" not in full and full.count('<td class="sev">') == len(result.findings)
+
+
+def test_summary_theme_is_the_one_openpyxl_writes():
+    from openpyxl.writer.theme import theme_xml
+
+    from zhicheng.validators.outputs import xlsxwrite
+
+    assert xlsxwrite.office_theme() == theme_xml

@@ -4,7 +4,7 @@ file with its findings.  Rendered by jinja2 with autoescaping from ``validators/
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, namedtuple
 from pathlib import Path
 from urllib.parse import quote
 
@@ -67,6 +67,11 @@ def bar_chart(groups: list[tuple[str, Counter]], limit: int = 15) -> dict:
             "label_w": LABEL_W}
 
 
+# One finding as the template lists it: attributes, which jinja2 reads at once (a dict's keys it tries as
+# attributes first, raising and catching an AttributeError for every field of every row).
+Row = namedtuple("Row", "sev sev_cn code sheet where column message value")
+
+
 def environment() -> Environment:
     return Environment(loader=PackageLoader("zhicheng.validators", "templates"),
                        autoescape=select_autoescape(["html", "j2"], default=True), trim_blocks=True,
@@ -96,11 +101,9 @@ def write(path: Path, view: View) -> None:
             "copy_href": quote(copy.relative_to(path.parent).as_posix()) if copy else None,
             "note": out.rebuilt.get(rep.file) or (f"未能生成标注副本：{out.failed[rep.file]}"
                                                    if rep.file in out.failed else ""),
-            "findings": [{"sev": f.severity, "sev_cn": SEVERITY_CN[f.severity], "code": f.code,
-                          "sheet": f.sheet or "", "where": f.cell or (f"第{f.row}行" if f.row else ""),
-                          "column": f.column or "", "message": f.message,
-                          "value": "" if f.value is None else str(f.value)}
-                         for f in shown],
+            "findings": [Row(f.severity, SEVERITY_CN[f.severity], f.code, f.sheet or "",
+                             f.cell or (f"第{f.row}行" if f.row else ""), f.column or "", f.message,
+                             "" if f.value is None else str(f.value)) for f in shown],
             "more": more,
         })
     codes = sorted({f.code for f in view.findings})
