@@ -692,8 +692,15 @@ def test_copies_made_by_workers_are_the_same_as_in_process(tmp_path, monkeypatch
     # the .xls came first and took the plain name
     assert {"annotated/海门某厂_评审通过人员花名册.xlsx", "annotated/海门某厂_评审通过人员花名册.xlsx.xlsx",
             "annotated/报送.zip/某局/花名册.xlsx"} <= files0.keys()
+    rebuilt = {f"annotated/{ann.out_name(k, 'xlsx')}" for k in serial.rebuilt}
+    assert rebuilt == {"annotated/海门某厂_评审通过人员花名册.xlsx"}
     for name in files0:
-        assert files0[name] == files2[name], name  # byte for byte
+        if name not in rebuilt:
+            assert files0[name] == files2[name], name  # byte for byte
+        else:  # made from the values by openpyxl, which stamps the time of day into the zip and core.xml
+            old, new = (members(o / name) for o in (out0, out2))
+            assert old.keys() == new.keys(), name
+            assert all(old[k] == new[k] for k in old if k != "docProps/core.xml"), name
     assert ({k: v.relative_to(out0) for k, v in serial.annotated.items()}
             == {k: v.relative_to(out2) for k, v in parallel.annotated.items()})
     assert list(serial.annotated) == list(parallel.annotated)
