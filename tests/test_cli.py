@@ -123,3 +123,24 @@ def test_malformed_user_policy_names_key(tmp_path, capsys):
     broken.write_text("name = [unclosed\n", encoding="utf-8")
     assert main(["validate", str(clean), "--policy", str(broken), "--out", str(tmp_path), "-q"]) == 2
     assert "格式错误" in capsys.readouterr().err
+
+
+def test_jobs_also_spread_the_annotated_copies(tmp_path, monkeypatch):
+    from zhicheng.validators.outputs import copies
+
+    calls = []
+    real = copies.made_in_workers
+
+    def spy(tasks, jobs, **kw):
+        calls.append(jobs)
+        return real(tasks, jobs, **kw)
+
+    monkeypatch.setattr(copies, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(copies, "made_in_workers", spy)
+    out = tmp_path / "out"
+    assert main(["validate", str(ROOT / "examples"), "--policy", "kaili-2023", "--out", str(out), "--jobs", "2",
+                 "-q"]) == 1
+    assert calls == [2]
+    doc = load(out)
+    flagged = {f["file"] for f in doc["findings"]} - {r["file"] for r in doc["files"] if r["status"] == "unreadable"}
+    assert {p.name for p in (out / "annotated").glob("*.xlsx")} == {Path(f).with_suffix(".xlsx").name for f in flagged}

@@ -589,3 +589,209 @@ def test_cli_writes_all_outputs(tmp_path):
     out2 = tmp_path / "out2"
     proc = subprocess.run(cmd[:-3] + ["--out", str(out2), "--no-annotate"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and not (out2 / "annotated").exists() and (out2 / "report.html").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# summary.xlsx against the openpyxl writer it replaced; annotated copies made by worker processes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def view_of(result, outputs, pol=None):
+    from collections import defaultdict
+
+    from zhicheng.validators.findings import sort_key
+    from zhicheng.validators.outputs import View
+
+    by_file = defaultdict(list)
+    for f in result.findings:
+        by_file[f.file].append(f)
+    return View(result, pol or policy.load("kaili-2023"), AS_OF, outputs, dict(by_file),
+                sorted(result.findings, key=sort_key))
+
+
+@pytest.mark.parametrize("case", ["run", "failed copy", "clean"])
+def test_summary_shows_what_the_openpyxl_writer_showed(run_out, tmp_path, case):
+    """Every sheet, value, type, fill, font, wrap, link, frozen pane, filter, table, width and page setting."""
+    import summary_reference
+    from workbook_view import describe
+
+    from zhicheng.validators.outputs import Outputs, summary
+
+    out, outputs, result = run_out
+    if case == "clean":
+        result = engine.validate_paths([EXAMPLES / "干净的花名册.xlsx"], policy.load("kaili-2023"), AS_OF)
+    mine = Outputs(tmp_path / "summary.xlsx", tmp_path / "report.html")
+    if case != "clean":
+        mine.annotated = {k: tmp_path / v.relative_to(out) for k, v in outputs.annotated.items()}
+        mine.rebuilt = dict(outputs.rebuilt)
+    if case == "failed copy":
+        mine.failed["单位/rich.xlsx"] = "MemoryError: boom"
+        del mine.annotated["单位/rich.xlsx"]
+    view = view_of(result, mine)
+    summary_reference.write(tmp_path / "old.xlsx", view)
+    summary.write(tmp_path / "summary.xlsx", view)
+    old, new = describe(tmp_path / "old.xlsx"), describe(tmp_path / "summary.xlsx")
+    assert old.keys() == new.keys()
+    for key in old:
+        assert old[key] == new[key], key
+    assert any(c[9] for c in new["文件"]["cells"].values()) == (case != "clean")  # links were compared
+    assert new["问题清单"]["tables"] == ({} if case == "clean" else {"Findings": (
+        f"A1:K{len(result.findings) + 1}", "TableStyleLight9", True,
+        ["文件", "工作表", "单元格", "行", "列名", "级别", "规则代码", "类别", "问题说明", "填写的值", "填报单位"])})
+
+
+def test_summary_text_is_never_a_formula_and_bad_characters_go(tmp_path):
+    from zhicheng.validators.outputs import Outputs, summary
+
+    src = rich_workbook(tmp_path / "r.xlsx")
+    values = INJECTIONS + [" lead and trail ", "a\x01b\udcffc\ufffe", "<b>&amp;</b>", "多行\n文本"]
+    findings = [make("FMT003", file="r.xlsx", sheet="花名册", row=3 + i, column="性别", cell=f"C{3 + i}", value=v,
+                     allowed="男") for i, v in enumerate(values)]
+    result = engine.RunResult([engine.FileReport("r.xlsx", kind="applicant_roster", status="error", unit="=单位")],
+                              findings, {"r.xlsx": src})
+    summary.write(tmp_path / "s.xlsx", view_of(result, Outputs(tmp_path / "s.xlsx", tmp_path / "r.html")))
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["问题清单"]
+    got = [ws.cell(row=r, column=10) for r in range(2, 2 + len(values))]
+    assert all(c.data_type == "s" for c in got)
+    assert sorted(c.value for c in got) == sorted(INJECTIONS + [" lead and trail ", "abc", "<b>&amp;</b>", "多行\n文本"])
+    assert ws["K2"].value == "=单位" and ws["K2"].data_type == "s"
+
+
+def flagged_inputs(tmp_path) -> Path:
+    """The examples, the rich workbook, an .xlsx beside the .xls of the same name (a clash of copy names) and a
+    .zip with a workbook inside."""
+    inputs = tmp_path / "in"
+    shutil.copytree(EXAMPLES, inputs, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    (inputs / "单位").mkdir()
+    rich_workbook(inputs / "单位" / "rich.xlsx")
+    (inputs / "单位" / "rich.png").unlink()
+    shutil.copy(EXAMPLES / "凯里市某医院_申报人员花名册.xlsx", inputs / "海门某厂_评审通过人员花名册.xlsx")
+    with zipfile.ZipFile(inputs / "报送.zip", "w") as z:
+        z.write(EXAMPLES / "温州某企业_评审对象资格审查花名册.xlsx", "某局/花名册.xlsx")
+    return inputs
+
+
+def test_copies_made_by_workers_are_the_same_as_in_process(tmp_path, monkeypatch):
+    from zhicheng.validators.outputs import copies
+
+    monkeypatch.setattr(copies, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(copies, "AHEAD", 0)  # a small window: tasks are taken as workers get free
+    inputs = flagged_inputs(tmp_path)
+    before = {p: sha(p) for p in inputs.rglob("*") if p.is_file()}
+    pol = policy.load("kaili-2023")
+    result = engine.validate_paths([inputs], pol, AS_OF)
+    runs = {}
+    for jobs in (0, 2):
+        out = tmp_path / f"out{jobs}"
+        outputs = write_outputs(out, result, pol, AS_OF, jobs=jobs)
+        runs[jobs] = (out, outputs, {p.relative_to(out).as_posix(): p.read_bytes()
+                                     for p in (out / "annotated").rglob("*") if p.is_file()})
+    assert before == {p: sha(p) for p in inputs.rglob("*") if p.is_file()}
+    (out0, serial, files0), (out2, parallel, files2) = runs[0], runs[2]
+    assert len(files0) == 8 and files0.keys() == files2.keys()
+    # the .xls came first and took the plain name
+    assert {"annotated/海门某厂_评审通过人员花名册.xlsx", "annotated/海门某厂_评审通过人员花名册.xlsx.xlsx",
+            "annotated/报送.zip/某局/花名册.xlsx"} <= files0.keys()
+    rebuilt = {f"annotated/{ann.out_name(k, 'xlsx')}" for k in serial.rebuilt}
+    assert rebuilt == {"annotated/海门某厂_评审通过人员花名册.xlsx"}
+    for name in files0:
+        if name not in rebuilt:
+            assert files0[name] == files2[name], name  # byte for byte
+        else:  # made from the values by openpyxl, which stamps the time of day into the zip and core.xml
+            old, new = (members(o / name) for o in (out0, out2))
+            assert old.keys() == new.keys(), name
+            assert all(old[k] == new[k] for k in old if k != "docProps/core.xml"), name
+    assert ({k: v.relative_to(out0) for k, v in serial.annotated.items()}
+            == {k: v.relative_to(out2) for k, v in parallel.annotated.items()})
+    assert list(serial.annotated) == list(parallel.annotated)
+    assert serial.rebuilt == parallel.rebuilt and serial.failed == parallel.failed == {}
+    from workbook_view import describe
+
+    assert describe(out0 / "summary.xlsx") == describe(out2 / "summary.xlsx")
+    html = [(o / "report.html").read_text(encoding="utf-8").split("生成时间")[1][20:] for o in (out0, out2)]
+    assert html[0] == html[1]
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_a_copy_failing_in_a_worker_is_reported_and_the_others_are_written(tmp_path, monkeypatch, capfd, start):
+    import multiprocessing as mp
+
+    from zhicheng.validators.outputs import copies
+
+    if start not in mp.get_all_start_methods():
+        pytest.skip(f"no {start} start method here")
+    monkeypatch.setattr(copies, "MIN_PARALLEL", 2)
+    monkeypatch.setattr(copies, "context", lambda: mp.get_context(start))
+    src = rich_workbook(tmp_path / "r.xlsx")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook" * 10)
+    names = ["a.xlsx", "bad.xlsx", "b.xlsx", "c.xlsx"]
+    reports = [engine.FileReport(n, kind="applicant_roster", status="error") for n in names]
+    findings = [make("FMT004", file=n, sheet="花名册", row=3, column="姓名", cell="B3", value="x") for n in names]
+    result = engine.RunResult(reports, findings, {n: bad if n == "bad.xlsx" else src for n in names})
+    outputs = write_outputs(tmp_path / "out", result, policy.load("national"), AS_OF, jobs=2)
+    assert list(outputs.failed) == ["bad.xlsx"] and outputs.failed["bad.xlsx"].split(":")[0] in (
+        "ReadError", "BadZipFile")
+    assert list(outputs.annotated) == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    for n in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        assert openpyxl.load_workbook(tmp_path / "out" / "annotated" / n).sheetnames[0] == "校验结果"
+    assert "Traceback" in capfd.readouterr().err  # the worker's traceback is shown, as in-process
+    wb = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
+    notes = {r[0]: r[10] for r in wb["文件"].iter_rows(min_row=2, values_only=True)}
+    assert notes["bad.xlsx"].startswith("未能生成：") and notes["a.xlsx"] is None
+
+
+@pytest.mark.parametrize("start", ["fork", "forkserver"])
+def test_a_worker_that_dies_loses_only_its_own_copy(tmp_path, monkeypatch, start):
+    import multiprocessing as mp
+
+    from copy_workers import crash_on_second
+
+    from zhicheng.validators.outputs import copies
+
+    if start not in mp.get_all_start_methods():
+        pytest.skip(f"no {start} start method here")
+    monkeypatch.setattr(copies, "context", lambda: mp.get_context(start))
+    src = str(rich_workbook(tmp_path / "r.xlsx"))
+    f = rich_findings("r.xlsx")[:2]
+    names = ["first", "second", "third", "fourth", "fifth"]
+    tasks = [copies.CopyTask(n, src, f, ["校验结果"]) for n in names]
+    made = list(copies.made_in_workers(iter(tasks), 2, work=crash_on_second))
+    assert [t.display for t, _ in made] == names  # in order, every one
+    results = {t.display: m for t, m in made}
+    assert results["second"].error.startswith("BrokenProcessPool") and not results["second"].data
+    serial = copies.make_copy(tasks[0])
+    for n in ("first", "third", "fourth", "fifth"):
+        assert not results[n].error and results[n].data == serial.data
+
+
+def test_report_lists_at_most_so_many_findings_per_file(run_out, tmp_path, monkeypatch):
+    from zhicheng.validators.outputs import Outputs, report
+
+    assert report.detail_limit([5, 10, 300]) == 200
+    assert report.detail_limit([50] * 1000, total=20_000) == 20
+    assert report.detail_limit([10, 1, 100], per_file=50, total=30) == 19  # 10 + 1 + 19
+    assert report.detail_limit([5] * 100, total=10) == 1
+    _, outputs, result = run_out
+    counts = {}
+    for f in result.findings:
+        counts[f.file] = counts.get(f.file, 0) + 1
+    big = max(counts, key=counts.get)
+    monkeypatch.setattr(report, "DETAIL_PER_FILE", 3)
+    mine = Outputs(tmp_path / "summary.xlsx", tmp_path / "report.html")
+    report.write(mine.report, view_of(result, mine))
+    html = mine.report.read_text(encoding="utf-8")
+    assert "问题较多：下面每个文件最多列出 3 条问题" in html
+    assert f"本文件共 {counts[big]} 条问题，这里只列出前 3 条" in html
+    assert html.count("这里只列出前") == sum(1 for n in counts.values() if n > 3)
+    assert html.count('<td class="sev">') == sum(min(n, 3) for n in counts.values())
+    full = (run_out[0] / "report.html").read_text(encoding="utf-8")  # the same run, not capped
+    assert "问题较多" not in full and full.count('<td class="sev">') == len(result.findings)
+
+
+def test_summary_theme_is_the_one_openpyxl_writes():
+    from openpyxl.writer.theme import theme_xml
+
+    from zhicheng.validators.outputs import xlsxwrite
+
+    assert xlsxwrite.office_theme() == theme_xml

@@ -103,7 +103,7 @@ def cmd_validate(args) -> int:
     write_findings(out / "findings.json", result, policy, as_of)
     from zhicheng.validators.outputs import write_outputs
 
-    write_outputs(out, result, policy, as_of, annotate=not args.no_annotate)
+    write_outputs(out, result, policy, as_of, annotate=not args.no_annotate, jobs=args.jobs)
     errors = sum(1 for f in result.findings if f.severity == "error")
     if not args.quiet:
         written = ["findings.json", "summary.xlsx", "report.html"] + ([] if args.no_annotate else ["annotated/"])

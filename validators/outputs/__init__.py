@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import traceback
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -72,6 +73,7 @@ class View:
     outputs: Outputs
     by_file: dict[str, list[Finding]]
     findings: list[Finding]  # sorted
+    groups: dict = field(default_factory=dict)  # by_category() ... once computed
 
     def counts(self, file: str) -> Counter:
         return Counter(f.severity for f in self.by_file.get(file, []))
@@ -87,14 +89,20 @@ class View:
         return sorted(groups.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
 
     def by_category(self):
-        return self.by(lambda f: CATEGORY_CN.get(f.category, f.category))
+        return self._memo("category", lambda: self.by(lambda f: CATEGORY_CN.get(f.category, f.category)))
 
     def by_unit(self):
         units = self.unit_of()
-        return self.by(lambda f: units.get(f.file, NO_UNIT))
+        return self._memo("unit", lambda: self.by(lambda f: units.get(f.file, NO_UNIT)))
 
     def by_rule(self):
-        return self.by(lambda f: f.code)
+        return self._memo("rule", lambda: self.by(lambda f: f.code))
+
+    def _memo(self, name: str, make):
+        """Each grouping is computed once for summary.xlsx and report.html together."""
+        if name not in self.groups:
+            self.groups[name] = make()
+        return self.groups[name]
 
 
 def rule_section(code: str, section: str) -> str:
@@ -121,10 +129,13 @@ def header_lines(display: str, findings: list[Finding], policy, as_of: dt.date) 
     ]
 
 
-def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True) -> Outputs:
-    """Annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``."""
-    from ..sources import Member, read_source
-    from . import annotate as ann, report, summary
+def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jobs: int = 0) -> Outputs:
+    """Annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``.
+
+    With ``jobs`` > 1 the annotated copies are made by that many worker processes (0 or 1: in this process); the
+    copies, their names and every other output are the same either way.
+    """
+    from . import report, summary
 
     out = Path(out)
     outputs = Outputs(out / "summary.xlsx", out / "report.html")
@@ -132,24 +143,66 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True) ->
     for f in result.findings:
         by_file[f.file].append(f)
     if annotate:
-        taken: set[str] = set()
-        for rep in result.reports:
-            items = by_file.get(rep.file)
-            src = result.paths.get(rep.file) or getattr(result, "members", {}).get(rep.file)
-            if not items or rep.status == "unreadable" or src is None:
-                continue
-            try:
-                src = read_source(src) if isinstance(src, Member) else Path(src)  # a .zip member: its bytes
-                done = ann.annotate_file(src, out / "annotated", rep.file, items,
-                                         header_lines(rep.file, items, policy, as_of), taken)
-            except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
-                traceback.print_exc(limit=3)
-                outputs.failed[rep.file] = f"{type(e).__name__}: {e}"
-                continue
-            outputs.annotated[rep.file] = done.path
-            if done.rebuilt:
-                outputs.rebuilt[rep.file] = done.note
+        annotate_copies(out / "annotated", result, by_file, policy, as_of, outputs, jobs)
     view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
     summary.write(outputs.summary, view)
     report.write(outputs.report, view)
     return outputs
+
+
+def annotate_copies(out: Path, result, by_file: dict[str, list[Finding]], policy, as_of: dt.date, outputs: Outputs,
+                    jobs: int) -> None:
+    """An annotated copy of every readable file with findings, recorded in ``outputs`` (or why it failed)."""
+    from ..sources import Member, read_source
+    from . import annotate as ann, copies
+
+    todo = []
+    for rep in result.reports:
+        items = by_file.get(rep.file)
+        src = result.paths.get(rep.file) or getattr(result, "members", {}).get(rep.file)
+        if items and rep.status != "unreadable" and src is not None:
+            todo.append((rep.file, src, items))
+    taken: set[str] = set()  # names written, decided here in the run's order whatever process made a copy
+
+    def failed(file: str, e: BaseException | str, trace: str = "") -> None:
+        if trace:
+            print(trace, end="", file=sys.stderr)
+        elif isinstance(e, BaseException):
+            traceback.print_exc(limit=3)
+        outputs.failed[file] = e if isinstance(e, str) else f"{type(e).__name__}: {e}"
+
+    def written(file: str, done) -> None:
+        outputs.annotated[file] = done.path
+        if done.rebuilt:
+            outputs.rebuilt[file] = done.note
+
+    if jobs <= 1 or len(todo) < copies.MIN_PARALLEL:
+        for file, src, items in todo:
+            try:
+                src = read_source(src) if isinstance(src, Member) else Path(src)  # a .zip member: its bytes
+                done = ann.annotate_file(src, out, file, items, header_lines(file, items, policy, as_of), taken)
+            except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
+                failed(file, e)
+                continue
+            written(file, done)
+        return
+
+    def tasks():
+        for file, src, items in todo:
+            try:  # a .zip member is read here: workers do not share this process's open archives
+                src = read_source(src) if isinstance(src, Member) else str(src)
+            except Exception as e:  # noqa: BLE001
+                failed(file, e)
+                continue
+            yield copies.CopyTask(file, src, items, header_lines(file, items, policy, as_of))
+
+    for task, made in copies.made_in_workers(tasks(), min(jobs, len(todo))):
+        if made.error:
+            failed(task.display, made.error, made.trace)
+            continue
+        try:
+            done = ann.save_copy(out, task.display, made.fmt, made.note, made.data, taken)
+        except Exception as e:  # noqa: BLE001
+            failed(task.display, e)
+            continue
+        written(task.display, done)

@@ -189,9 +189,12 @@ def link_target(f: Finding, sheets: set[str]) -> str | None:
     return f"{quote_sheet(f.sheet)}!{cell}"
 
 
+WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def text_width(text: str) -> int:
     """Width in Excel character units: CJK and full-width characters count twice."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    return len(text) + len(WIDE.findall(text))
 
 
 def esc(text: str, attr: bool = False) -> str:
@@ -464,14 +467,10 @@ def rebuild_xlsx(src: Path | bytes) -> bytes:
     return buf.getvalue()
 
 
-def annotate_file(src: Path | bytes, out_dir: Path, display: str, findings: list[Finding], lines: list[str],
-                  taken: set[str] | None = None) -> Annotated:
-    """Write the annotated copy of ``src`` (a file, or the bytes of a .zip member) under ``out_dir``; ``src`` is
-    only read.
-
-    ``taken`` holds the (lower-case) relative names already written in this run: ``a.xls`` beside ``a.xlsx``
-    becomes ``a.xls.xlsx``.
-    """
+def annotate_bytes(src: Path | bytes, findings: list[Finding], lines: list[str]) -> tuple[str, str, bytes]:
+    """The annotated copy of ``src`` (a file, or the bytes of a .zip member), built in memory: (format written,
+    the note saying why it was rebuilt from the values or "", its bytes).  ``src`` is only read; nothing is written,
+    so this can run in a worker process while the caller names and writes the copies in a fixed order."""
     fmt = sniff(src)
     note = ""
     pkg = None
@@ -487,15 +486,33 @@ def annotate_file(src: Path | bytes, out_dir: Path, display: str, findings: list
     if pkg is None:
         pkg, _ = annotate_package(io.BytesIO(rebuild_xlsx(src)), findings, lines[:1] + [note] + lines[1:])
         fmt = "xlsx"
+    buf = io.BytesIO()
+    try:
+        pkg.write(buf)
+    finally:
+        pkg.zf.close()
+    return fmt, note, buf.getvalue()
+
+
+def save_copy(out_dir: Path, display: str, fmt: str, note: str, data: bytes, taken: set[str] | None = None) -> Annotated:
+    """Write a copy made by :func:`annotate_bytes` under ``out_dir``, atomically.
+
+    ``taken`` holds the (lower-case) relative names already written in this run: ``a.xls`` beside ``a.xlsx``
+    becomes ``a.xls.xlsx``.
+    """
     rel = out_name(display, fmt)
     if taken is not None:
         if rel.lower() in taken:
             rel = out_name(display, fmt, keep_ext=True)
         taken.add(rel.lower())
     dst = out_dir / rel
-    try:
-        with atomic_path(dst) as tmp, open(tmp, "wb") as fh:
-            pkg.write(fh)
-    finally:
-        pkg.zf.close()
+    with atomic_path(dst) as tmp:
+        tmp.write_bytes(data)
     return Annotated(dst, bool(note), note)
+
+
+def annotate_file(src: Path | bytes, out_dir: Path, display: str, findings: list[Finding], lines: list[str],
+                  taken: set[str] | None = None) -> Annotated:
+    """Write the annotated copy of ``src`` (a file, or the bytes of a .zip member) under ``out_dir``; ``src`` is
+    only read.  ``taken``: see :func:`save_copy`."""
+    return save_copy(out_dir, display, *annotate_bytes(src, findings, lines), taken)

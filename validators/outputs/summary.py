@@ -7,51 +7,21 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
-
 from ..findings import RULES
 from ..kinds import KINDS
-from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, clean_text, rule_section
+from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, rule_section
+from .xlsxwrite import Sheet, Workbook
 
-BOLD = Font(bold=True)
-HEAD_FILL = PatternFill("solid", fgColor="FFD9D9D9")
+HEAD_FILL = "FFD9D9D9"
 STATUS_FILL = {"error": "FFFFC7CE", "unreadable": "FFFFC7CE", "warning": "FFFFEB9C", "ok": "FFC6EFCE",
                "info": "FFDDEBF7"}
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def put(ws, row: int, col: int, value):
-    """Write one cell; text is always stored as text (never a formula)."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = clean_text(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
-
-
-def sheet(wb, title: str, head: list[str], rows: list[list], widths: list[int], filter_rows: bool = True):
+def sheet(wb: Workbook, title: str, head: list[str], rows: list[list], widths: list[int], filter_rows: bool = True,
+          **kw) -> Sheet:
     """A sheet of one view: a bold header row, frozen; filterable unless an Excel table will cover it."""
-    ws = wb.create_sheet(title)
-    for c, h in enumerate(head, 1):
-        cell = put(ws, 1, c, h)
-        cell.font, cell.fill = BOLD, HEAD_FILL
-    for r, values in enumerate(rows, 2):
-        for c, v in enumerate(values, 1):
-            put(ws, r, c, v)
-    for c, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if filter_rows and rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
-    return ws
+    return wb.add(Sheet(title, head, rows, widths, head_style=wb.style(font="bold", fill=HEAD_FILL),
+                        autofilter=filter_rows, **kw))
 
 
 def count_rows(groups, extra=lambda label: []) -> list[list]:
@@ -61,42 +31,38 @@ def count_rows(groups, extra=lambda label: []) -> list[list]:
 def write(path: Path, view: View) -> None:
     res, out = view.result, view.outputs
     wb = Workbook()
-    wb.remove(wb.active)
 
     # 文件
-    rows = []
-    for rep in res.reports:
+    rows, status_styles, link_styles, links = [], [], [], {}
+    link_style = wb.style(font="link")
+    for i, rep in enumerate(res.reports):
         n = view.counts(rep.file)
         copy = out.annotated.get(rep.file)
         note = out.rebuilt.get(rep.file) or (f"未能生成：{out.failed[rep.file]}" if rep.file in out.failed else "")
+        target = copy.relative_to(path.parent).as_posix() if copy else ""
         rows.append([rep.file, STATUS_CN.get(rep.status, rep.status), KINDS.get(rep.kind, "") if rep.kind else "",
-                     rep.sheet or "", rep.unit or "", rep.rows, n["error"], n["warning"], n["info"],
-                     copy.relative_to(path.parent).as_posix() if copy else "", note])
-    ws = sheet(wb, "文件", ["文件", "状态", "表格类型", "工作表", "填报单位", "数据行数", "错误", "警告", "提示",
-                           "标注副本", "备注"], rows, [40, 10, 20, 16, 30, 9, 7, 7, 7, 40, 40])
-    for r, rep in enumerate(res.reports, 2):
-        ws.cell(row=r, column=2).fill = PatternFill("solid", fgColor=STATUS_FILL.get(rep.status, "FFFFFFFF"))
-        link = ws.cell(row=r, column=10)
-        if link.value:
-            link.hyperlink = link.value
-            link.font = Font(color="FF0563C1", underline="single")
+                     rep.sheet or "", rep.unit or "", rep.rows, n["error"], n["warning"], n["info"], target, note])
+        status_styles.append(wb.style(fill=STATUS_FILL.get(rep.status, "FFFFFFFF")))
+        link_styles.append(link_style if target else 0)
+        if target:
+            links[(i, 9)] = target
+    sheet(wb, "文件", ["文件", "状态", "表格类型", "工作表", "填报单位", "数据行数", "错误", "警告", "提示", "标注副本",
+                     "备注"], rows, [40, 10, 20, 16, 30, 9, 7, 7, 7, 40, 40],
+          col_styles={1: status_styles, 9: link_styles}, links=links)
 
     # 问题清单: a filterable Excel table
     head = ["文件", "工作表", "单元格", "行", "列名", "级别", "规则代码", "类别", "问题说明", "填写的值", "填报单位"]
     units = view.unit_of()
+    severity_style = {s: wb.style(fill=STATUS_FILL[s]) for s in ("error", "warning", "info")}
     rows = [[f.file, f.sheet or "", f.cell or "", f.row, f.column or "", SEVERITY_CN[f.severity], f.code,
              CATEGORY_CN.get(f.category, f.category), f.message, "" if f.value is None else str(f.value),
              units.get(f.file, "")] for f in view.findings]
-    ws = sheet(wb, "问题清单", head, rows, [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28], filter_rows=False)
-    for r, f in enumerate(view.findings, 2):
-        ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILL[f.severity])
-        ws.cell(row=r, column=9).alignment = WRAP
+    widths = [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28]
     if rows:
-        table = Table(displayName="Findings", ref=f"A1:{get_column_letter(len(head))}{len(rows) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
+        sheet(wb, "问题清单", head, rows, widths, filter_rows=False, table="Findings",
+              col_styles={5: [severity_style[f.severity] for f in view.findings], 8: wb.style(wrap=True)})
     else:
-        put(ws, 2, 1, "没有发现问题。")
+        sheet(wb, "问题清单", head, [["没有发现问题。"]], widths, filter_rows=False)
 
     # 按规则 / 按类别 / 按单位
     sheet(wb, "按规则", ["规则代码", "类别", "检查内容", "如何修改", "错误", "警告", "提示", "合计"],
@@ -126,5 +92,4 @@ def write(path: Path, view: View) -> None:
             ["标注副本", f"{len(out.annotated)} 个，位于 annotated 文件夹" if out.annotated else "未生成"],
             ["工具", f"zhicheng {__version__}"]]
     sheet(wb, "说明", ["项目", "内容"], info, [14, 80])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    wb.save(path, creator=f"zhicheng {__version__}")

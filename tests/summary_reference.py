@@ -1,0 +1,134 @@
+"""The openpyxl writer of summary.xlsx that validators/outputs/summary.py replaced, kept verbatim as the reference
+its output is compared with (tests/test_outputs.py).
+
+summary.xlsx: one sheet per view of the run (files, findings as a filterable table, counts by rule, category and
+unit).  Every text cell is written as text: a value starting with ``=``, ``+``, ``-``, ``@``, tab or CR never
+becomes a formula."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from zhicheng.validators.findings import RULES
+from zhicheng.validators.kinds import KINDS
+from zhicheng.validators.outputs import (CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, clean_text,
+                                        rule_section)
+
+BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="FFD9D9D9")
+STATUS_FILL = {"error": "FFFFC7CE", "unreadable": "FFFFC7CE", "warning": "FFFFEB9C", "ok": "FFC6EFCE",
+               "info": "FFDDEBF7"}
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def put(ws, row: int, col: int, value):
+    """Write one cell; text is always stored as text (never a formula)."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = clean_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def sheet(wb, title: str, head: list[str], rows: list[list], widths: list[int], filter_rows: bool = True):
+    """A sheet of one view: a bold header row, frozen; filterable unless an Excel table will cover it."""
+    ws = wb.create_sheet(title)
+    for c, h in enumerate(head, 1):
+        cell = put(ws, 1, c, h)
+        cell.font, cell.fill = BOLD, HEAD_FILL
+    for r, values in enumerate(rows, 2):
+        for c, v in enumerate(values, 1):
+            put(ws, r, c, v)
+    for c, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = "A2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if filter_rows and rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
+    return ws
+
+
+def count_rows(groups, extra=lambda label: []) -> list[list]:
+    return [[label, *extra(label), n["error"], n["warning"], n["info"], sum(n.values())] for label, n in groups]
+
+
+def write(path: Path, view: View) -> None:
+    res, out = view.result, view.outputs
+    wb = Workbook()
+    wb.remove(wb.active)
+
+    # 文件
+    rows = []
+    for rep in res.reports:
+        n = view.counts(rep.file)
+        copy = out.annotated.get(rep.file)
+        note = out.rebuilt.get(rep.file) or (f"未能生成：{out.failed[rep.file]}" if rep.file in out.failed else "")
+        rows.append([rep.file, STATUS_CN.get(rep.status, rep.status), KINDS.get(rep.kind, "") if rep.kind else "",
+                     rep.sheet or "", rep.unit or "", rep.rows, n["error"], n["warning"], n["info"],
+                     copy.relative_to(path.parent).as_posix() if copy else "", note])
+    ws = sheet(wb, "文件", ["文件", "状态", "表格类型", "工作表", "填报单位", "数据行数", "错误", "警告", "提示",
+                           "标注副本", "备注"], rows, [40, 10, 20, 16, 30, 9, 7, 7, 7, 40, 40])
+    for r, rep in enumerate(res.reports, 2):
+        ws.cell(row=r, column=2).fill = PatternFill("solid", fgColor=STATUS_FILL.get(rep.status, "FFFFFFFF"))
+        link = ws.cell(row=r, column=10)
+        if link.value:
+            link.hyperlink = link.value
+            link.font = Font(color="FF0563C1", underline="single")
+
+    # 问题清单: a filterable Excel table
+    head = ["文件", "工作表", "单元格", "行", "列名", "级别", "规则代码", "类别", "问题说明", "填写的值", "填报单位"]
+    units = view.unit_of()
+    rows = [[f.file, f.sheet or "", f.cell or "", f.row, f.column or "", SEVERITY_CN[f.severity], f.code,
+             CATEGORY_CN.get(f.category, f.category), f.message, "" if f.value is None else str(f.value),
+             units.get(f.file, "")] for f in view.findings]
+    ws = sheet(wb, "问题清单", head, rows, [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28], filter_rows=False)
+    for r, f in enumerate(view.findings, 2):
+        ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILL[f.severity])
+        ws.cell(row=r, column=9).alignment = WRAP
+    if rows:
+        table = Table(displayName="Findings", ref=f"A1:{get_column_letter(len(head))}{len(rows) + 1}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+    else:
+        put(ws, 2, 1, "没有发现问题。")
+
+    # 按规则 / 按类别 / 按单位
+    sheet(wb, "按规则", ["规则代码", "类别", "检查内容", "如何修改", "错误", "警告", "提示", "合计"],
+          count_rows(view.by_rule(), lambda code: [CATEGORY_CN.get(RULES[code].category, ""),
+                                                   rule_section(code, "检查内容"), rule_section(code, "如何修改")]),
+          [10, 12, 60, 60, 7, 7, 7, 7])
+    sheet(wb, "按类别", ["类别", "错误", "警告", "提示", "合计"], count_rows(view.by_category()), [16, 8, 8, 8, 8])
+    files_per_unit = Counter(units.values())
+    statuses: dict[str, Counter] = {}
+    for rep in res.reports:
+        statuses.setdefault(units[rep.file], Counter())[rep.status] += 1
+    unit_rows = count_rows(view.by_unit(), lambda u: [files_per_unit[u], statuses[u]["ok"]])
+    seen = {r[0] for r in unit_rows}
+    unit_rows += [[u, files_per_unit[u], statuses[u]["ok"], 0, 0, 0, 0] for u in sorted(files_per_unit) if u not in seen]
+    sheet(wb, "按单位", ["填报单位", "文件数", "通过的文件", "错误", "警告", "提示", "合计"], unit_rows,
+          [36, 8, 10, 8, 8, 8, 8])
+
+    # 说明
+    from zhicheng import __version__
+
+    sev = Counter(f.severity for f in view.findings)
+    status = Counter(r.status for r in res.reports)
+    info = [["政策", f"{view.policy.title}（{view.policy.name}）"], ["校验基准日", view.as_of.isoformat()],
+            ["文件数", len(res.reports)],
+            ["文件状态", "，".join(f"{STATUS_CN.get(k, k)} {v}" for k, v in sorted(status.items()))],
+            ["问题数", f"{len(view.findings)}（错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}）"],
+            ["标注副本", f"{len(out.annotated)} 个，位于 annotated 文件夹" if out.annotated else "未生成"],
+            ["工具", f"zhicheng {__version__}"]]
+    sheet(wb, "说明", ["项目", "内容"], info, [14, 80])
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
