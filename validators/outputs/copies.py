@@ -8,9 +8,6 @@ bytes back; a copy that fails, or whose worker dies, is reported with its reason
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import sys
-import threading
 import traceback
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -56,10 +53,8 @@ def make_copy(task: CopyTask) -> Made:
 
 
 def context():
-    """fork when it is safe (Linux, one thread: nothing is imported again and the run's findings are shared
-    copy-on-write), else the start method the validation workers use."""
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return mp.get_context("fork")
+    """The validation workers' start method: fork when it is safe (nothing is imported again and the run's
+    findings are shared copy-on-write), else a fork server or spawn."""
     from ..batch import _context
 
     return _context()
