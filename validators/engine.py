@@ -63,7 +63,8 @@ class Context:
         key = (id(self.frame), col)
         got = self._cells.get(key)
         if got is None or got[0] is not self.frame:
-            got = self._cells[key] = (self.frame, self.frame[col].to_dict())
+            s = self.frame[col]
+            got = self._cells[key] = (self.frame, dict(zip(s.index, s.tolist())))
         return got[1][idx]
 
 
