@@ -450,13 +450,14 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
         lead = next((v for v in raw if v is not None and (v.__class__ is not str or v.strip())), None)
         if lead is None:
             continue
-        lead = _text(lead)
-        lk = header_key(lead)
-        if lk.startswith(FOOTER_PREFIXES) or (len(lead) > 40 and not any(_looks_like_data(v) for v in raw)):
-            meta.update(_footer_meta(grid, r))
-            break
-        if lk in SUBTOTAL:
-            continue
+        if lead.__class__ is str:  # (a row led by a number, e.g. its 序号, is neither a footer nor a 合计 row)
+            lead = _text(lead)
+            lk = header_key(lead)
+            if lk.startswith(FOOTER_PREFIXES) or (len(lead) > 40 and not any(_looks_like_data(v) for v in raw)):
+                meta.update(_footer_meta(grid, r))
+                break
+            if lk in SUBTOTAL:
+                continue
         n = len(raw)
         vals = [raw[k] if k < n else "" for k in offs]
         filled = 0
