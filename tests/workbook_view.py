@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import openpyxl
+from openpyxl.utils import get_column_letter
+
+
+def link(target: str | None) -> str | None:
+    """A relative link's path: "a/b.xlsx" and "a\\b.xlsx" (XlsxWriter writes the separators as Excel does, "\\";
+    LibreOffice reads them as "/"), percent-escaped or not, are the same link."""
+    return unquote(target).replace("\\", "/") if target else target
+
+
+def default_one(n):
+    """fitToWidth and fitToHeight are 1 when absent (ECMA-376)."""
+    return 1 if n is None else n
 
 
 def describe(path) -> dict:
@@ -20,14 +34,17 @@ def describe(path) -> dict:
                     c.fill.fill_type, c.fill.fgColor.rgb if c.fill.fill_type else None,
                     bool(c.font.b), c.font.color.rgb if c.font.color is not None and c.font.color.type == "rgb" else None,
                     c.font.u, bool(c.alignment.wrap_text), c.alignment.vertical,
-                    c.hyperlink.target if c.hyperlink else None, c.number_format)
+                    link(c.hyperlink.target) if c.hyperlink else None, c.number_format)
         out[ws.title] = {
             "cells": cells, "dimensions": ws.dimensions, "freeze": ws.freeze_panes,
             "filter": ws.auto_filter.ref,
             "tables": {t.displayName: (t.ref, t.tableStyleInfo.name, t.tableStyleInfo.showRowStripes,
                                        [c.name for c in t.tableColumns]) for t in ws.tables.values()},
-            "widths": {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth},
-            "page": (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight,
+            # a <col> may cover several columns of the same width
+            "widths": {get_column_letter(i): d.width for d in ws.column_dimensions.values() if d.customWidth
+                       for i in range(d.min, d.max + 1)},
+            "page": (ws.page_setup.orientation, default_one(ws.page_setup.fitToWidth),
+                     default_one(ws.page_setup.fitToHeight),
                      ws.sheet_properties.pageSetUpPr.fitToPage if ws.sheet_properties.pageSetUpPr else None),
         }
     return out
