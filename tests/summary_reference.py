@@ -13,7 +13,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from zhicheng.validators.findings import RULES
 from zhicheng.validators.kinds import KINDS
@@ -85,21 +84,17 @@ def write(path: Path, view: View) -> None:
             link.hyperlink = link.value
             link.font = Font(color="FF0563C1", underline="single")
 
-    # 问题清单: a filterable Excel table
+    # 问题清单: filterable
     head = ["文件", "工作表", "单元格", "行", "列名", "级别", "规则代码", "类别", "问题说明", "填写的值", "填报单位"]
     units = view.unit_of()
     rows = [[f.file, f.sheet or "", f.cell or "", f.row, f.column or "", SEVERITY_CN[f.severity], f.code,
              CATEGORY_CN.get(f.category, f.category), f.message, "" if f.value is None else str(f.value),
              units.get(f.file, "")] for f in view.findings]
-    ws = sheet(wb, "问题清单", head, rows, [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28], filter_rows=False)
+    ws = sheet(wb, "问题清单", head, rows, [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28], filter_rows=bool(rows))
     for r, f in enumerate(view.findings, 2):
         ws.cell(row=r, column=6).fill = PatternFill("solid", fgColor=STATUS_FILL[f.severity])
         ws.cell(row=r, column=9).alignment = WRAP
-    if rows:
-        table = Table(displayName="Findings", ref=f"A1:{get_column_letter(len(head))}{len(rows) + 1}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
-    else:
+    if not rows:
         put(ws, 2, 1, "没有发现问题。")
 
     # 按规则 / 按类别 / 按单位

@@ -366,8 +366,7 @@ def test_summary_views(run_out):
     assert files["凯里市某医院_申报人员花名册.xlsx"][9] == "annotated/凯里市某医院_申报人员花名册.xlsx"
     assert files["干净的花名册.xlsx"][9] is None  # no findings, no copy
     ws = wb["问题清单"]
-    assert list(ws.tables) == ["Findings"]
-    assert ws.tables["Findings"].ref == f"A1:K{len(result.findings) + 1}"
+    assert ws.auto_filter.ref == f"A1:K{len(result.findings) + 1}" and ws.freeze_panes == "A2"
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=HYPERLINK(\"http://x\")"]
     assert cells and all(c.data_type == "s" for c in cells)
     by_cat = {r[0]: r[-1] for r in wb["按类别"].iter_rows(min_row=2, values_only=True)}
@@ -635,9 +634,8 @@ def test_summary_shows_what_the_openpyxl_writer_showed(run_out, tmp_path, case):
     for key in old:
         assert old[key] == new[key], key
     assert any(c[9] for c in new["文件"]["cells"].values()) == (case != "clean")  # links were compared
-    assert new["问题清单"]["tables"] == ({} if case == "clean" else {"Findings": (
-        f"A1:K{len(result.findings) + 1}", "TableStyleLight9", True,
-        ["文件", "工作表", "单元格", "行", "列名", "级别", "规则代码", "类别", "问题说明", "填写的值", "填报单位"])})
+    assert new["问题清单"]["tables"] == {}
+    assert new["问题清单"]["filter"] == (None if case == "clean" else f"A1:K{len(result.findings) + 1}")
 
 
 def test_summary_text_is_never_a_formula_and_bad_characters_go(tmp_path):
@@ -809,3 +807,30 @@ def test_report_lists_at_most_so_many_findings_per_file(run_out, tmp_path, monke
     full = (run_out[0] / "report.html").read_text(encoding="utf-8")  # the same run, not capped
     assert "问题较多" not in full and full.count('<td class="sev">') == len(result.findings)
 
+
+
+def test_summary_written_in_the_background_is_the_same_and_a_failure_surfaces(tmp_path, monkeypatch):
+    from zhicheng.validators import outputs as outs
+    from zhicheng.validators.outputs import summary
+
+    def write(path, text):
+        path.write_text(text, encoding="utf-8")
+
+    join = outs.in_background(write, tmp_path / "a.txt", "甲")
+    assert join is None or join() is None
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "甲"
+
+    calls = []
+
+    def flaky(path, view):  # fails in the forked process, works when run again here
+        calls.append(os.getpid())
+        if len(calls) == 1 and os.getpid() != parent:
+            raise RuntimeError("boom")
+        path.write_text("ok", encoding="utf-8")
+
+    parent = os.getpid()
+    monkeypatch.setattr(summary, "write", flaky)
+    join = outs.in_background(summary.write, tmp_path / "s.txt", None)
+    if join is not None:  # forked: the child's list is its own, so this process runs it once more itself
+        join()
+        assert (tmp_path / "s.txt").read_text(encoding="utf-8") == "ok" and calls == [parent]

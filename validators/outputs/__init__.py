@@ -132,8 +132,9 @@ def header_lines(display: str, findings: list[Finding], policy, as_of: dt.date) 
 def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jobs: int = 0) -> Outputs:
     """Annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``.
 
-    With ``jobs`` > 1 the annotated copies are made by that many worker processes (0 or 1: in this process); the
-    copies, their names and every other output are the same either way.
+    With ``jobs`` > 1 the annotated copies are made by that many worker processes (0 or 1: in this process), and
+    summary.xlsx is written in a forked process while this one writes report.html; the copies, their names and
+    every other output are the same either way.
     """
     from . import report, summary
 
@@ -145,9 +146,32 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jo
     if annotate:
         annotate_copies(out / "annotated", result, by_file, policy, as_of, outputs, jobs)
     view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
-    summary.write(outputs.summary, view)
+    join = in_background(summary.write, outputs.summary, view) if jobs > 1 else summary.write(outputs.summary, view)
     report.write(outputs.report, view)
+    if join:
+        join()
     return outputs
+
+
+def in_background(fn, *args):
+    """Start ``fn(*args)`` in a forked process (which shares this one's memory) and return a function that waits for
+    it; if it failed, ``fn`` runs again here so its error is raised as in a serial run.  Where forking is not safe
+    (another thread runs, not Linux) ``fn`` just runs here and None is returned."""
+    from ..batch import _context
+
+    ctx = _context()
+    if ctx.get_start_method() != "fork":
+        fn(*args)
+        return None
+    proc = ctx.Process(target=fn, args=args, daemon=True)
+    proc.start()
+
+    def join():
+        proc.join()
+        if proc.exitcode != 0:
+            fn(*args)
+
+    return join
 
 
 def annotate_copies(out: Path, result, by_file: dict[str, list[Finding]], policy, as_of: dt.date, outputs: Outputs,

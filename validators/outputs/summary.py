@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import xlsxwriter
 
@@ -16,10 +17,11 @@ from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, clean_text
 HEAD_FILL = "#D9D9D9"
 STATUS_FILL = {"error": "#FFC7CE", "unreadable": "#FFC7CE", "warning": "#FFEB9C", "ok": "#C6EFCE", "info": "#DDEBF7"}
 LINK_FONT = "#0563C1"
-# Text is only ever text: no formulas, numbers or links made from what a string looks like.  Not constant_memory:
-# XlsxWriter 3.3.1 refuses add_table() in that mode and 问题清单 is an Excel table, so the cells are kept in memory
-# until close() (peak +240 MB for 100,000 findings, less than the hand-written XML it replaced; docs/performance.md).
-OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+# Text is only ever text: no formulas, numbers or links made from what a string looks like.  constant_memory: each
+# row goes to a temporary file once the next row starts, so 100,000 findings cost no more memory than 100 (rows are
+# written in order, links included; 问题清单 gets an autofilter, since XlsxWriter 3.3.1 has no tables in this mode).
+OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+           "constant_memory": True}
 URL_ESCAPES = {"%": "%25", '"': "%22", " ": "%20", "<": "%3c", ">": "%3e", "[": "%5b", "]": "%5d", "^": "%5e",
                "`": "%60", "{": "%7b", "}": "%7d", "#": "%23"}
 
@@ -31,8 +33,20 @@ def url(target: str) -> str:
     return "external:" + "".join(URL_ESCAPES.get(ch, ch) for ch in target)
 
 
+class Link(NamedTuple):
+    """A cell linking to a relative path (shown as the path)."""
+
+    target: str
+    fmt: object
+
+
 def put(ws, row: int, col: int, value, fmt=None) -> None:
     """One cell: text always as text (control characters and lone surrogates removed), numbers as numbers."""
+    if isinstance(value, Link):
+        text = clean_text(value.target)
+        if ws.write_url(row, col, url(text), value.fmt, text) >= 0:
+            return
+        value = text  # past Excel's limits (2,079 characters, 65,530 links a sheet): the path as text
     if isinstance(value, str) and value:
         value = clean_text(value)
     if value is None or value == "":
@@ -46,11 +60,13 @@ def put(ws, row: int, col: int, value, fmt=None) -> None:
 
 
 def sheet(wb, title: str, head: list[str], rows, widths: list[int], filter_rows: bool = True,
-          formats: dict | None = None, table: str | None = None):
-    """A sheet of one view: a bold header row, frozen; filterable unless an Excel table covers it.  ``rows``: lists
-    of at most ``len(head)`` values; ``formats``: a 0-based column -> its cell format, or a function of the row's
-    index giving it."""
+          formats: dict | None = None):
+    """A sheet of one view: a bold header row, frozen, filterable.  ``rows``: lists of at most ``len(head)``
+    values, written in order (constant_memory); ``formats``: a 0-based column -> its cell format, or a function of
+    the row's index giving it."""
     ws = wb.add_worksheet(title)
+    for c, w in enumerate(widths):
+        ws.set_column_pixels(c, c, w * 7)  # stored as w characters, as before (set_column(w) adds 5 px of padding)
     head_fmt = wb.add_format({"bold": True, "pattern": 1, "bg_color": HEAD_FILL})
     for c, h in enumerate(head):
         put(ws, 0, c, h, head_fmt)
@@ -61,17 +77,11 @@ def sheet(wb, title: str, head: list[str], rows, widths: list[int], filter_rows:
         for c, v in enumerate(values):
             fmt = formats.get(c)
             put(ws, n, c, v, fmt(n - 1) if per_row[c] else fmt)
-    for c, w in enumerate(widths):
-        ws.set_column_pixels(c, c, w * 7)  # stored as w characters, as before (set_column(w) adds 5 px of padding)
     ws.freeze_panes(1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)  # the margins openpyxl wrote (XlsxWriter's: 0.7, 0.75)
-    if table and n:
-        ws.add_table(0, 0, n, len(head) - 1, {
-            "name": table, "style": "Table Style Light 9",
-            "columns": [{"header": clean_text(h), "header_format": head_fmt} for h in head]})
-    elif filter_rows and n:
+    if filter_rows and n:
         ws.autofilter(0, 0, n, len(head) - 1)
     return ws
 
@@ -95,26 +105,21 @@ def add_sheets(wb, path: Path, view: View, version: str) -> None:
     white = wb.add_format({"pattern": 1, "bg_color": "#FFFFFF"})
 
     # 文件
-    rows, links = [], {}
-    for i, rep in enumerate(res.reports):
-        n = view.counts(rep.file)
-        copy = out.annotated.get(rep.file)
-        note = out.rebuilt.get(rep.file) or (f"未能生成：{out.failed[rep.file]}" if rep.file in out.failed else "")
-        target = copy.relative_to(path.parent).as_posix() if copy else ""
-        rows.append([rep.file, STATUS_CN.get(rep.status, rep.status), KINDS.get(rep.kind, "") if rep.kind else "",
-                     rep.sheet or "", rep.unit or "", rep.rows, n["error"], n["warning"], n["info"], target, note])
-        if target:
-            links[i] = target
     link_fmt = wb.add_format({"font_color": LINK_FONT, "underline": 1})
-    ws = sheet(wb, "文件", ["文件", "状态", "表格类型", "工作表", "填报单位", "数据行数", "错误", "警告", "提示",
-                           "标注副本", "备注"], rows, [40, 10, 20, 16, 30, 9, 7, 7, 7, 40, 40],
-               formats={1: lambda i: fill.get(res.reports[i].status, white)})
-    for i, target in links.items():  # a link to the annotated copy, relative to summary.xlsx
-        text = clean_text(target)
-        if ws.write_url(i + 1, 9, url(text), link_fmt, text) < 0:  # past Excel's limits: the path as text
-            ws.write_string(i + 1, 9, text)
 
-    # 问题清单: a filterable Excel table
+    def file_row(rep):
+        n = view.counts(rep.file)
+        copy = out.annotated.get(rep.file)  # a link to the annotated copy, relative to summary.xlsx
+        note = out.rebuilt.get(rep.file) or (f"未能生成：{out.failed[rep.file]}" if rep.file in out.failed else "")
+        link = Link(copy.relative_to(path.parent).as_posix(), link_fmt) if copy else ""
+        return [rep.file, STATUS_CN.get(rep.status, rep.status), KINDS.get(rep.kind, "") if rep.kind else "",
+                rep.sheet or "", rep.unit or "", rep.rows, n["error"], n["warning"], n["info"], link, note]
+
+    sheet(wb, "文件", ["文件", "状态", "表格类型", "工作表", "填报单位", "数据行数", "错误", "警告", "提示",
+                      "标注副本", "备注"], map(file_row, res.reports), [40, 10, 20, 16, 30, 9, 7, 7, 7, 40, 40],
+          formats={1: lambda i: fill.get(res.reports[i].status, white)})
+
+    # 问题清单: filterable
     head = ["文件", "工作表", "单元格", "行", "列名", "级别", "规则代码", "类别", "问题说明", "填写的值", "填报单位"]
     units = view.unit_of()
     findings = view.findings
@@ -123,7 +128,7 @@ def add_sheets(wb, path: Path, view: View, version: str) -> None:
              units.get(f.file, "")] for f in findings)  # one row at a time
     widths = [36, 14, 8, 6, 22, 6, 9, 12, 70, 22, 28]
     if findings:
-        sheet(wb, "问题清单", head, rows, widths, filter_rows=False, table="Findings",
+        sheet(wb, "问题清单", head, rows, widths,
               formats={5: lambda i: fill[findings[i].severity], 8: wb.add_format({"text_wrap": True, "valign": "top"})})
     else:
         sheet(wb, "问题清单", head, [["没有发现问题。"]], widths, filter_rows=False)
