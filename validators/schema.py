@@ -1,4 +1,4 @@
-"""pandera models, one per kind, generated from the field dictionary and the kind specs.
+"""pandera schemas, one per kind, generated from the field dictionary and the kind specs.
 
 The models check canonical text (see :mod:`normalize`): dates and numbers must have parsed, enumerations must hold
 an allowed value, required values must be present.  All rows of one kind in a chunk of files are checked in one
@@ -11,7 +11,6 @@ from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from .fields import ENUMS, FIELDS, YEAR_FIELD, base_field
 from .kinds import KIND_SPECS
@@ -23,43 +22,32 @@ USCC_RE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 YEAR_BASES = ("ce_hours", "appraisal", "ce_prof_hours", "ce_public_hours")
 
 
-def _field_kwargs(name: str, required_value: bool) -> dict:
+def _column(name: str, required_value: bool, **kw) -> pa.Column:
     f = base_field(name)
-    kw: dict = {"nullable": not required_value, "required": False}
+    checks = []
     if f.type == "date":
-        kw["str_matches"] = DATE_RE
+        checks.append(pa.Check.str_matches(DATE_RE))
     elif f.type == "number":
-        kw["str_matches"] = NUMBER_RE
+        checks.append(pa.Check.str_matches(NUMBER_RE))
     elif f.type == "id":
-        kw["str_matches"] = USCC_RE if name == "unit_uscc" else ID_RE
+        checks.append(pa.Check.str_matches(USCC_RE if name == "unit_uscc" else ID_RE))
     elif f.type == "enum":
-        kw["isin"] = ENUMS[f.enum].canonical()
-    return kw
+        checks.append(pa.Check.isin(ENUMS[f.enum].canonical()))
+    return pa.Column(object, checks, nullable=not required_value, required=False, **kw)
 
 
 @lru_cache(maxsize=None)
-def model(kind: str) -> type[pa.DataFrameModel]:
-    """The DataFrameModel for a kind, built from the one field dictionary."""
+def model(kind: str) -> pa.DataFrameSchema:
+    """The schema of a kind, built from the one field dictionary: every field a column that may be absent, year
+    fields (``ce_hours@2022`` …) matched by a pattern.  (The object API rather than a generated DataFrameModel: a
+    model's first use introspects type annotations and imports dask's pandera types when dask is installed, about
+    0.4 s in every worker process.)"""
     spec = KIND_SPECS[kind]
-    ann, ns = {}, {}
-    for name in FIELDS:
-        if name in YEAR_BASES:
-            continue
-        ann[name] = Series[object]
-        ns[name] = pa.Field(**_field_kwargs(name, name in spec.required_values))
+    columns = {name: _column(name, name in spec.required_values) for name in FIELDS if name not in YEAR_BASES}
     for base in YEAR_BASES:
-        attr = f"{base}_by_year"
-        ann[attr] = Series[object]
-        ns[attr] = pa.Field(alias=rf"^{base}@\d{{4}}$", regex=True, **_field_kwargs(base, False))
-
-    class Config:
-        strict = False
-        coerce = False
-        name = spec.label
-
-    ns["__annotations__"] = ann
-    ns["Config"] = Config
-    return type(f"{kind.title().replace('_', '')}Model", (pa.DataFrameModel,), ns)
+        pattern = rf"^{base}@\d{{4}}$"
+        columns[pattern] = _column(base, False, regex=True)
+    return pa.DataFrameSchema(columns, strict=False, coerce=False, name=spec.label)
 
 
 def check_code(column: str, check: str) -> str:
