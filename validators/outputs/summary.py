@@ -133,12 +133,15 @@ def add_sheets(wb, path: Path, view: View, version: str) -> None:
     else:
         sheet(wb, "问题清单", head, [["没有发现问题。"]], widths, filter_rows=False)
 
-    # 按规则 / 按类别 / 按单位
-    sheet(wb, "按规则", ["规则代码", "类别", "检查内容", "如何修改", "错误", "警告", "提示", "合计"],
-          count_rows(view.by_rule(), lambda code: [CATEGORY_CN.get(RULES[code].category, ""),
-                                                   rule_section(code, "检查内容"), rule_section(code, "如何修改")]),
-          [10, 12, 60, 60, 7, 7, 7, 7])
-    sheet(wb, "按类别", ["类别", "错误", "警告", "提示", "合计"], count_rows(view.by_category()), [16, 8, 8, 8, 8])
+    for title, head, rows, widths in count_views(view):
+        sheet(wb, title, head, rows, widths)
+    sheet(wb, "说明", ["项目", "内容"], info_rows(view, version), [14, 80])
+
+
+def count_views(view: View) -> list[tuple[str, list[str], list[list], list[int]]]:
+    """(sheet, header, rows, widths) of the counts by rule, by category and by unit."""
+    res = view.result
+    units = view.unit_of()
     files_per_unit = Counter(units.values())
     statuses: dict[str, Counter] = {}
     for rep in res.reports:
@@ -146,16 +149,25 @@ def add_sheets(wb, path: Path, view: View, version: str) -> None:
     unit_rows = count_rows(view.by_unit(), lambda u: [files_per_unit[u], statuses[u]["ok"]])
     seen = {r[0] for r in unit_rows}
     unit_rows += [[u, files_per_unit[u], statuses[u]["ok"], 0, 0, 0, 0] for u in sorted(files_per_unit) if u not in seen]
-    sheet(wb, "按单位", ["填报单位", "文件数", "通过的文件", "错误", "警告", "提示", "合计"], unit_rows,
-          [36, 8, 10, 8, 8, 8, 8])
+    return [
+        ("按规则", ["规则代码", "类别", "检查内容", "如何修改", "错误", "警告", "提示", "合计"],
+         count_rows(view.by_rule(), lambda code: [CATEGORY_CN.get(RULES[code].category, ""),
+                                                  rule_section(code, "检查内容"), rule_section(code, "如何修改")]),
+         [10, 12, 60, 60, 7, 7, 7, 7]),
+        ("按类别", ["类别", "错误", "警告", "提示", "合计"], count_rows(view.by_category()), [16, 8, 8, 8, 8]),
+        ("按单位", ["填报单位", "文件数", "通过的文件", "错误", "警告", "提示", "合计"], unit_rows,
+         [36, 8, 10, 8, 8, 8, 8]),
+    ]
 
-    # 说明
+
+def info_rows(view: View, version: str) -> list[list]:
+    """The 说明 sheet: policy, as-of date, counts, where the copies are."""
+    res, out = view.result, view.outputs
     sev = Counter(f.severity for f in view.findings)
     status = Counter(r.status for r in res.reports)
-    info = [["政策", f"{view.policy.title}（{view.policy.name}）"], ["校验基准日", view.as_of.isoformat()],
+    return [["政策", f"{view.policy.title}（{view.policy.name}）"], ["校验基准日", view.as_of.isoformat()],
             ["文件数", len(res.reports)],
             ["文件状态", "，".join(f"{STATUS_CN.get(k, k)} {v}" for k, v in sorted(status.items()))],
             ["问题数", f"{len(view.findings)}（错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}）"],
             ["标注副本", f"{len(out.annotated)} 个，位于 annotated 文件夹" if out.annotated else "未生成"],
             ["工具", f"zhicheng {version}"]]
-    sheet(wb, "说明", ["项目", "内容"], info, [14, 80])
