@@ -2,6 +2,7 @@
 
     python -m bench --files 300 --rows 200 --defect-rate 0.05 --out bench-out
     python -m bench --files 500 --memory-scale 10 --skip-naive   # also peak memory on 5,000 against 500 files
+    python -m bench --repeat 3                                     # three rounds, medians
 
 Prints files/s, rows/s, peak memory and the ratios, and writes them to OUT/bench.json.
 """
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -95,6 +97,8 @@ def main(argv=None) -> int:
     ap.add_argument("--defect-rate", type=float, default=0.05)
     ap.add_argument("--out", default="bench-out")
     ap.add_argument("--skip-naive", action="store_true", help="skip the slow naive approach")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="measure N rounds; report medians (a shared machine's speed drifts between runs)")
     ap.add_argument("--memory-scale", type=int, default=0, metavar="K",
                     help="also compare peak memory of `--jobs 2` on FILES and on K×FILES files (generates them)")
     args = ap.parse_args(argv)
@@ -104,27 +108,38 @@ def main(argv=None) -> int:
     generate(data, args.files, args.rows, args.defect_rate)
     print(f"{args.files} files × {args.rows} rows in {data} ({time.perf_counter() - t:.1f} s to generate)")
     results: dict[str, dict] = {}
+    runs: dict[str, list[tuple[float, int]]] = {}  # name -> (seconds, peak KB) of every round
 
     def record(name, seconds, peak_kb, files=args.files):
+        runs.setdefault(name, []).append((seconds, peak_kb))
+        seconds = statistics.median(s for s, _ in runs[name])
+        peak_kb = max(p for _, p in runs[name])
         results[name] = {"seconds": round(seconds, 3), "files_per_s": round(files / seconds, 1),
                          "rows_per_s": round(files * args.rows / seconds), "peak_rss_mb": round(peak_kb / 1024, 1)}
-        r = results[name]
-        print(f"{name:28} {r['seconds']:8.2f} s {r['files_per_s']:8.1f} files/s {r['rows_per_s']:9d} rows/s "
-              f"{r['peak_rss_mb']:7.1f} MB")
+        if len(runs[name]) > 1:
+            results[name]["runs"] = [round(s, 3) for s, _ in runs[name]]
+        print(f"{name:28} {runs[name][-1][0]:8.2f} s {files / runs[name][-1][0]:8.1f} files/s "
+              f"{round(files * args.rows / runs[name][-1][0]):9d} rows/s {runs[name][-1][1] / 1024:7.1f} MB")
 
-    s, _, peak = measure(FLOOR, str(data))
-    record("parsing_floor", s, peak)
-    if not args.skip_naive:
-        s, _, peak = measure(NAIVE, str(data))
-        record("naive_pandas_pandera", s, peak)
-    for jobs in (1, 2):
-        s, peak = zhicheng(data, out / f"zc_j{jobs}", jobs, annotate=False)
-        record(f"zhicheng_jobs{jobs}", s, peak)
-    s, peak = zhicheng(data, out / "zc_j2_annotated", 2, annotate=True)
-    record("zhicheng_jobs2_annotated", s, peak)
+    for round_ in range(args.repeat):  # rounds interleave the measurements: a slow minute touches all of them
+        if args.repeat > 1:
+            print(f"round {round_ + 1} of {args.repeat}")
+        s, _, peak = measure(FLOOR, str(data))
+        record("parsing_floor", s, peak)
+        if not args.skip_naive:
+            s, _, peak = measure(NAIVE, str(data))
+            record("naive_pandas_pandera", s, peak)
+        for jobs in (1, 2):
+            s, peak = zhicheng(data, out / f"zc_j{jobs}", jobs, annotate=False)
+            record(f"zhicheng_jobs{jobs}", s, peak)
+        s, peak = zhicheng(data, out / "zc_j2_annotated", 2, annotate=True)
+        record("zhicheng_jobs2_annotated", s, peak)
 
     def ratio(a, b):
-        return round(results[b]["seconds"] / results[a]["seconds"], 2) if a in results and b in results else None
+        """Median over the rounds of time(b) / time(a), each round's two measurements minutes apart at most."""
+        if a not in runs or b not in runs:
+            return None
+        return round(statistics.median(tb / ta for (ta, _), (tb, _) in zip(runs[a], runs[b])), 2)
 
     if args.memory_scale > 1:
         big = args.files * args.memory_scale
@@ -136,7 +151,7 @@ def main(argv=None) -> int:
         record(f"zhicheng_jobs2_{big}_files", s, peak, big)
     ratios = {
         "jobs2_vs_naive": ratio("zhicheng_jobs2", "naive_pandas_pandera"),
-        "jobs2_vs_floor": round(results["zhicheng_jobs2"]["seconds"] / results["parsing_floor"]["seconds"], 2),
+        "jobs2_vs_floor": ratio("parsing_floor", "zhicheng_jobs2"),
         "annotated_jobs2_vs_naive": ratio("zhicheng_jobs2_annotated", "naive_pandas_pandera"),
         "jobs2_vs_jobs1": ratio("zhicheng_jobs2", "zhicheng_jobs1"),
     }
@@ -147,7 +162,8 @@ def main(argv=None) -> int:
     print("ratios (speed-up = naive time / zhicheng time; floor ratio = zhicheng time / floor time):")
     for k, v in ratios.items():
         print(f"  {k:26} {v}")
-    doc = {"files": args.files, "rows": args.rows, "defect_rate": args.defect_rate, "cpus": os.cpu_count(),
+    doc = {"files": args.files, "rows": args.rows, "defect_rate": args.defect_rate, "rounds": args.repeat,
+           "cpus": os.cpu_count(),
            "python": platform.python_version(), "results": results, "ratios": ratios}
     (out / "bench.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
     print(f"written {out / 'bench.json'}")

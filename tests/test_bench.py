@@ -1,0 +1,30 @@
+"""The benchmark command a user runs (python -m bench): it measures what it says and writes bench.json."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_runs_rounds_and_reports_median_ratios(tmp_path):
+    out = tmp_path / "b"
+    proc = subprocess.run([sys.executable, "-m", "bench", "--files", "3", "--rows", "6", "--repeat", "2",
+                           "--memory-scale", "2", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    res = doc["results"]
+    assert doc["rounds"] == 2 and len(list((out / "data_3x6").glob("*.xlsx"))) == 3
+    for name in ("parsing_floor", "naive_pandas_pandera", "zhicheng_jobs1", "zhicheng_jobs2",
+                 "zhicheng_jobs2_annotated"):
+        runs = res[name]["runs"]
+        assert len(runs) == 2 and abs(res[name]["seconds"] - (runs[0] + runs[1]) / 2) < 0.002  # the median
+        assert res[name]["peak_rss_mb"] > 0
+    j1, j2 = res["zhicheng_jobs1"]["runs"], res["zhicheng_jobs2"]["runs"]
+    expected = sorted(a / b for a, b in zip(j1, j2))
+    assert abs(doc["ratios"]["jobs2_vs_jobs1"] - (expected[0] + expected[1]) / 2) < 0.02
+    assert "zhicheng_jobs2_6_files" in res and doc["ratios"]["peak_memory_2x_files"] > 0
+    # the annotated run made copies; the runs without them made none
+    assert list((out / "zc_j2_annotated" / "annotated").glob("*.xlsx"))
+    assert not (out / "zc_j2" / "annotated").exists()
