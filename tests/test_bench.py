@@ -10,7 +10,7 @@ from conftest import ROOT
 def test_bench_runs_rounds_and_reports_median_ratios(tmp_path):
     out = tmp_path / "b"
     proc = subprocess.run([sys.executable, "-m", "bench", "--files", "3", "--rows", "6", "--repeat", "2",
-                           "--memory-scale", "2", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                           "--memory-scale", "2", "--defect-rate", "1", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((out / "bench.json").read_text(encoding="utf-8"))
