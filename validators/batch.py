@@ -693,7 +693,8 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
 
     Memory stays small whatever the number of files: a first pass keeps the reports, the findings and only a
     compact key per row (a hash of its ID number, a unit's committees); a second pass loads the rows that share a
-    key with another row (:func:`engine.run_screen`), the only rows a run-scope rule can report on."""
+    key with another row (:class:`engine.RunKeys`, :class:`engine.RunScreen`), the only rows a run-scope rule can
+    report on."""
     reports: dict[str, FileReport] = {}
     findings: dict[str, list[Finding]] = {}
     keys = engine.RunKeys()

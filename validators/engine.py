@@ -100,12 +100,13 @@ def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]
         fld = col.field
         # a value is its own key, except that True and 1 (False and 0) are equal but normalise differently
         keys = list(zip(map(type, raws), raws)) if bool in set(map(type, raws)) else raws
-        known = _norm_memo(fld)
-        if known is None:  # names, IDs, phones: distinct values, normalised once each
-            memo = {k: normalise(fld, k[1] if type(k) is tuple else k) for k in set(keys)}
-        else:
-            memo = {k: known[k] if k in known else known.setdefault(k, normalise(fld, k[1] if type(k) is tuple else k))
-                    for k in set(keys)}
+        known = _norm_memo(fld)  # None for names, IDs, phones: distinct values, normalised once each here
+
+        def norm(k):
+            return normalise(fld, k[1] if type(k) is tuple else k)
+
+        memo = {k: norm(k) if known is None else known[k] if k in known else known.setdefault(k, norm(k))
+                for k in set(keys)}
         data[fld] = [memo[k][0] for k in keys]
         data[f"_raw_{fld}"] = raws
         if any(note for _, note in memo.values()):
@@ -192,9 +193,10 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def hit_finding(code: str, hit: Hit, frame: pd.DataFrame, ctx: Context, typed_frame: pd.DataFrame | None = None):
-    tid = int(ctx.cell(hit.index, "_t")) if frame is ctx.frame else int(frame.at[hit.index, "_t"])
-    row = int(ctx.cell(hit.index, "_row")) if frame is ctx.frame else int(frame.at[hit.index, "_row"])
+def hit_finding(code: str, hit: Hit, ctx: Context):
+    """The finding for a hit on a row of ``ctx.frame``."""
+    tid = int(ctx.cell(hit.index, "_t"))
+    row = int(ctx.cell(hit.index, "_row"))
     ref = ctx.tables[tid]
     header, letter = ref.columns.get(hit.field, (field_label(hit.field) if hit.field else None, None))
     params = dict(hit.params)
@@ -216,7 +218,7 @@ def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[
         if not ctx.policy.enabled(r.code) or any(f not in frame for f in r.requires):
             continue
         try:
-            out.extend(hit_finding(r.code, h, ctx.frame, ctx) for h in r.func(frame, ctx))
+            out.extend(hit_finding(r.code, h, ctx) for h in r.func(frame, ctx))
         except Exception as e:  # noqa: BLE001 - a bug in one rule must not stop the batch
             reason = f"{type(e).__name__}: {e}"
             traceback.print_exc(limit=3)
@@ -304,12 +306,11 @@ def check_frames(frames: dict[str, list[dict[str, list]]], ctx: Context, reports
         df = frame_of(parts)
         ctx.frame = df
         for idx, col, code in schema.validate(kind, df):
-            tid = int(df.at[idx, "_t"])
-            if col not in ctx.tables[tid].columns:
+            if col not in ctx.tables[int(ctx.cell(idx, "_t"))].columns:
                 continue
             f = base_field(col)
             allowed = "、".join(ENUMS[f.enum].canonical()[:12]) if f.enum else ""
-            findings.append(hit_finding(code, Hit(idx, col, {"allowed": allowed}), df, ctx))
+            findings.append(hit_finding(code, Hit(idx, col, {"allowed": allowed}), ctx))
         t = typed(df)
         findings.extend(run_rules(kind, t, ctx, "rows"))
         years = [x for x in t.columns if "@" in x and f"{x.split('@')[0]}@*" in keep]  # e.g. "ce_hours@*"
