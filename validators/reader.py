@@ -447,7 +447,7 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
         raw = grid.row(r)
         if r == first and _numbering_row(raw):
             continue
-        lead = next((v for v in raw if v is not None and (v.__class__ is not str or v.strip())), None)
+        lead = next((v for v in raw if not _is_blank(v)), None)
         if lead is None:
             continue
         if lead.__class__ is str:  # (a row led by a number, e.g. its 序号, is neither a footer nor a 合计 row)
@@ -462,8 +462,7 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
         vals = [raw[k] if k < n else "" for k in offs]
         filled = 0
         for j in counted:
-            v = vals[j]
-            if v is not None and (v.__class__ is not str or v.strip()):
+            if not _is_blank(vals[j]):
                 filled += 1
                 if filled == 2:
                     break
