@@ -1,10 +1,12 @@
 """The `zhicheng validate` command: JSON contract, exit codes, a folder with bad files, the bundled examples."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from conftest import ROOT, ident, save_rows
@@ -125,22 +127,43 @@ def test_malformed_user_policy_names_key(tmp_path, capsys):
     assert "格式错误" in capsys.readouterr().err
 
 
-def test_jobs_also_spread_the_annotated_copies(tmp_path, monkeypatch):
-    from zhicheng.validators.outputs import copies
+def test_jobs_make_the_annotated_copies_in_the_workers(tmp_path, monkeypatch):
+    """With --jobs 2 the validation workers make the copies (staged) and the outputs move them into place; only a
+    copy whose file got a finding from a run-scope rule afterwards is made again, by copy workers."""
+    from zhicheng.validators.outputs import annotate as ann, copies
 
-    calls = []
-    real = copies.made_in_workers
+    calls, placed = [], []
+    real, real_place = copies.made_in_workers, ann.place_copy
 
     def spy(tasks, jobs, **kw):
         calls.append(jobs)
         return real(tasks, jobs, **kw)
 
-    monkeypatch.setattr(copies, "MIN_PARALLEL", 2)
+    def place(staged, out_dir, display, *a, **kw):
+        placed.append(display)
+        return real_place(staged, out_dir, display, *a, **kw)
+
+    monkeypatch.setattr(copies, "MIN_PARALLEL", 1)
     monkeypatch.setattr(copies, "made_in_workers", spy)
+    monkeypatch.setattr(ann, "place_copy", place)
+    inputs = tmp_path / "in"
+    shutil.copytree(ROOT / "examples", inputs, ignore=shutil.ignore_patterns("*.py", "*.md"))
+    twin = inputs / "另一单位_申报人员花名册.xlsx"  # the same people again: DUP002 in both files, found at the end
+    shutil.copy(inputs / "凯里市某医院_申报人员花名册.xlsx", twin)
     out = tmp_path / "out"
-    assert main(["validate", str(ROOT / "examples"), "--policy", "kaili-2023", "--out", str(out), "--jobs", "2",
-                 "-q"]) == 1
-    assert calls == [2]
+    assert main(["validate", str(inputs), "--policy", "kaili-2023", "--out", str(out), "--jobs", "2", "-q"]) == 1
     doc = load(out)
     flagged = {f["file"] for f in doc["findings"]} - {r["file"] for r in doc["files"] if r["status"] == "unreadable"}
     assert {p.name for p in (out / "annotated").glob("*.xlsx")} == {Path(f).with_suffix(".xlsx").name for f in flagged}
+    twins = {f["file"] for f in doc["findings"] if f["code"] == "DUP002"}
+    assert twins == {twin.name, "凯里市某医院_申报人员花名册.xlsx"}
+    from zhicheng.validators.engine import RUN_KEYS
+
+    later = {f["file"] for f in doc["findings"] if f["code"] in RUN_KEYS}  # run-scope rules: found at the end
+    assert twins <= later and calls == [2]
+    assert set(placed) == flagged - later  # the others' staged copies lack those findings: made again
+    assert not (out / copies.STAGING).exists()
+    for name in twins:
+        wb = openpyxl.load_workbook(out / "annotated" / name)
+        assert "DUP002" in [c.value for c in wb["校验结果"]["B"]] or any(
+            "DUP002" in str(c.value) for row in wb["校验结果"].iter_rows() for c in row)

@@ -397,14 +397,14 @@ def test_report_html(run_out):
 def test_one_failed_copy_does_not_stop_the_others(tmp_path, monkeypatch):
     pol = policy.load("kaili-2023")
     result = engine.validate_paths([EXAMPLES], pol, AS_OF)
-    real = ann.annotate_file
+    real = ann.annotate_bytes
 
     def flaky(src, *args, **kw):
         if src.name.startswith("温州"):
             raise MemoryError("boom")
         return real(src, *args, **kw)
 
-    monkeypatch.setattr(ann, "annotate_file", flaky)
+    monkeypatch.setattr(ann, "annotate_bytes", flaky)
     outputs = write_outputs(tmp_path, result, pol, AS_OF)
     readable = {r.file for r in result.reports if r.status != "unreadable"}
     flagged = {f.file for f in result.findings} & readable
@@ -729,6 +729,58 @@ def test_copies_made_by_workers_are_the_same_as_in_process(tmp_path, monkeypatch
     assert describe(out0 / "summary.xlsx") == describe(out2 / "summary.xlsx")
     html = [(o / "report.html").read_text(encoding="utf-8").split("生成时间")[1][20:] for o in (out0, out2)]
     assert html[0] == html[1]
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_copies_staged_by_the_validation_workers_are_the_copies_of_the_final_findings(tmp_path, jobs):
+    """Staged copies (made beside the checks) are byte for byte the copies made afterwards from the run's findings,
+    also where a run-scope rule added findings to a file after its copy was staged (the copy is made again)."""
+    from zhicheng.validators.engine import RUN_KEYS
+    from zhicheng.validators.outputs import copies
+
+    inputs = flagged_inputs(tmp_path)
+    before = {p: sha(p) for p in inputs.rglob("*") if p.is_file()}
+    pol = policy.load("kaili-2023")
+    plain = engine.validate_paths([inputs], pol, AS_OF)
+    reference = write_outputs(tmp_path / "ref", plain, pol, AS_OF)
+    out = tmp_path / "staged"
+    staged = engine.validate_paths([inputs], pol, AS_OF, jobs=jobs, out=out, stage=True)
+    assert [f.to_dict() for f in staged.findings] == [f.to_dict() for f in plain.findings]
+    later = {f.file for f in staged.findings if f.code in RUN_KEYS}
+    early = {f.file for f in staged.findings if f.code not in RUN_KEYS}
+    assert later - early and set(staged.staged) == early & set(reference.annotated)  # copies staged …
+    assert sorted((out / copies.STAGING).iterdir())
+    outputs = write_outputs(out, staged, pol, AS_OF, jobs=jobs)
+    assert not (out / copies.STAGING).exists()  # … and moved into place, or made again
+    assert before == {p: sha(p) for p in inputs.rglob("*") if p.is_file()}
+    assert list(outputs.annotated) == list(reference.annotated) and outputs.failed == reference.failed == {}
+    assert outputs.rebuilt == reference.rebuilt
+    for file, path in reference.annotated.items():
+        mine = outputs.annotated[file]
+        assert mine.relative_to(out) == path.relative_to(tmp_path / "ref")
+        if file in reference.rebuilt:  # openpyxl stamps the time of day into the zip and core.xml
+            old, new = members(path), members(mine)
+            assert old.keys() == new.keys() and all(old[k] == new[k] for k in old if k != "docProps/core.xml")
+        else:
+            assert path.read_bytes() == mine.read_bytes(), file
+
+
+def test_a_staged_copy_is_only_used_while_its_file_has_the_same_findings(tmp_path):
+    """A resumed run reuses the copies its journal names; one that went missing is made again."""
+    from zhicheng.validators.outputs import copies
+
+    inputs = flagged_inputs(tmp_path)
+    pol = policy.load("kaili-2023")
+    out = tmp_path / "out"
+    first = engine.validate_paths([inputs], pol, AS_OF, jobs=0, out=out, stage=True)
+    gone = next(iter(first.staged))
+    (out / copies.STAGING / first.staged[gone]["name"]).unlink()
+    again = engine.validate_paths([inputs], pol, AS_OF, jobs=0, out=out, stage=True, resume=True)
+    assert again.resumed == len(again.reports) and again.staged == first.staged
+    outputs = write_outputs(out, again, pol, AS_OF)
+    reference = write_outputs(tmp_path / "ref", engine.validate_paths([inputs], pol, AS_OF), pol, AS_OF)
+    assert list(outputs.annotated) == list(reference.annotated)
+    assert outputs.annotated[gone].read_bytes() == reference.annotated[gone].read_bytes()
 
 
 @pytest.mark.parametrize("start", ["fork", "forkserver"])

@@ -114,12 +114,25 @@ def _table_dict(ref: engine.TableRef) -> dict:
     return {k: getattr(ref, k) for k in TABLE_FIELDS}  # serialised at once: no copy needed
 
 
-def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
-    """One journal line a file of the chunk.  A file's findings keep the order they were made in, grouped by
+def file_findings(chunk: engine.ChunkResult) -> dict[str, list[Finding]]:
+    """Each file's findings in the order its journal line keeps them: the order they were made in, grouped by
     sheet in workbook order (kinds are checked in the order the chunk met them: that must not show)."""
     by_file: dict[str, list[Finding]] = {}
     for f in chunk.findings:
         by_file.setdefault(f.file, []).append(f)
+    for rep in chunk.reports:
+        if rep.file in by_file:
+            tids = [t for t, ref in chunk.tables.items() if ref.file == rep.file]
+            sheets = {chunk.tables[t].sheet: i for i, t in reversed(list(enumerate(tids)))}
+            by_file[rep.file].sort(key=lambda f: -1 if f.sheet is None else sheets.get(f.sheet, -1))
+    return by_file
+
+
+def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | None = None,
+                found: dict[str, list[Finding]] | None = None) -> list[str]:
+    """One journal line a file of the chunk; ``copies``: the annotated copies staged for its files (a file's
+    ``copy``, see :func:`.outputs.copies.stage`)."""
+    found = file_findings(chunk) if found is None else found
     lines = []
     plain = _plain_columns(chunk.cross) if chunk.cross is not None else {}
     rows_of: dict[int, list[int]] = {}
@@ -127,18 +140,30 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict) -> list[str]:
         rows_of.setdefault(t, []).append(i)
     for rep in chunk.reports:
         tids = [t for t, ref in chunk.tables.items() if ref.file == rep.file]
-        sheets = {chunk.tables[t].sheet: i for i, t in reversed(list(enumerate(tids)))}
-        found = sorted(by_file.get(rep.file, []), key=lambda f: -1 if f.sheet is None else sheets.get(f.sheet, -1))
         record = {
             "key": {**key, "file": rep.file, "sha256": rep.sha256},
             "report": rep.to_dict(),
-            "findings": [f.to_dict() for f in found],
+            "findings": [f.to_dict() for f in found.get(rep.file, ())],
             "tables": [_table_dict(chunk.tables[t]) for t in tids],
             "cross": _cross_part(chunk.cross, plain, sorted(i for t in tids for i in rows_of.get(t, ())), tids,
                                  chunk.tables),
         }
+        if copies and rep.file in copies:
+            record["copy"] = copies[rep.file]
         lines.append(json.dumps(record, ensure_ascii=False, default=str))
     return lines
+
+
+def _finish_chunk(items: list, chunk: engine.ChunkResult, key: dict, stage: Path | None, policy: Policy,
+                  as_of: dt.date) -> list[str]:
+    """The chunk's journal lines, after staging the annotated copies of its files with findings (``stage``)."""
+    found = file_findings(chunk)
+    copies = {}
+    if stage is not None:
+        from .outputs.copies import stage as stage_copies
+
+        copies = stage_copies(items, chunk.reports, found, stage, policy, as_of)
+    return chunk_lines(chunk, key, copies, found)
 
 
 def failure_line(display: str, src, reason: str, key: dict) -> str:
@@ -209,7 +234,8 @@ def _records(journal: Journal, wanted: dict[int, str]):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | None, log: str | None) -> None:
+def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | None, stage: Path | None,
+                 log: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a batch stops
     if log:
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -224,10 +250,10 @@ def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | 
             return
         if msg is None:
             return
-        task_id, items = msg
+        task_id, items, staged = msg
         try:
             chunk = engine.process_chunk(items, policy, as_of, lambda i: conn.send(("file", task_id, i)))
-            conn.send(("done", task_id, chunk_lines(chunk, key)))
+            conn.send(("done", task_id, _finish_chunk(items, chunk, key, stage if staged else None, policy, as_of)))
         except BaseException as e:  # noqa: BLE001 - reported as the chunk's failure; the parent isolates files
             try:
                 conn.send(("error", task_id, f"{type(e).__name__}: {e}"[:300]))
@@ -251,6 +277,7 @@ def _context():
 @dataclass
 class Task:
     items: list  # [(source, display name)]
+    stage: bool = True  # stage annotated copies (not when a failed chunk's files are re-run one by one)
 
 
 class Worker:
@@ -272,7 +299,7 @@ class Worker:
         self.task, self.task_id, self.current = task, task_id, 0
         self.deadline = time.monotonic() + timeout
         self.log_mark = self.log.stat().st_size if self.log.exists() else 0
-        self.conn.send((task_id, task.items))
+        self.conn.send((task_id, task.items, task.stage))
 
     def stop(self, kill: bool = False):
         if kill:
@@ -350,9 +377,13 @@ def _file_key(src) -> str | None:
 
 def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path | None = None,
         resume: bool = False, chunk_size: int = MAX_CHUNK, progress=None, timeout: float = DEFAULT_TIMEOUT,
-        memory: int | None = DEFAULT_MEMORY, scheduler=None) -> engine.RunResult:
+        memory: int | None = DEFAULT_MEMORY, scheduler=None, stage: bool = False) -> engine.RunResult:
     """``scheduler``: None for local workers; a Dask scheduler address, ``"local"`` (a LocalCluster of ``jobs``
-    worker processes) or a ``distributed.Client`` to run the per-file stage on a Dask cluster."""
+    worker processes) or a ``distributed.Client`` to run the per-file stage on a Dask cluster.
+
+    ``stage``: local workers also make the annotated copy of each file with findings while they hold its
+    findings, under ``OUT/``:data:`.outputs.copies.STAGING` (``RunResult.staged``); the outputs then only move
+    them into place.  Not on a Dask cluster, whose workers need not share OUT."""
     key = {"policy": policy_id(policy), "as_of": as_of.isoformat(), "tool": tool_fingerprint()}
     journal = Journal(Path(out) / JOURNAL if out is not None else None, resume)
     wanted: dict[int, str] = {}  # journal line -> display name
@@ -387,10 +418,16 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
                 _run_dask(tasks, policy, as_of, key, finished, client, timeout=timeout, memory=memory)
             return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo))
         tasks = _chunks(todo, jobs, chunk_size)
+        staging = None
+        if stage and out is not None:  # annotated copies made beside the checks (see outputs.copies.stage)
+            from .outputs import annotate, copies  # noqa: F401 - imported once, before the workers fork
+
+            staging = Path(out) / copies.STAGING
+            staging.mkdir(parents=True, exist_ok=True)
         if jobs <= 0:
-            _run_here(tasks, policy, as_of, key, finished)
+            _run_here(tasks, policy, as_of, key, finished, staging)
         else:
-            _run_pool(tasks, policy, as_of, key, finished, jobs, timeout, memory)
+            _run_pool(tasks, policy, as_of, key, finished, jobs, timeout, memory, staging)
         return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo))
     finally:
         journal.close()
@@ -405,25 +442,27 @@ def _fail(task: Task, reason: str, key: dict, finished, queue: deque | None, cul
         finished([failure_line(d, src, reason, key)], [d])
         rest = rest[:culprit] + rest[culprit + 1:]
     if len(rest) > 1 and queue is not None:
-        queue.extendleft(Task([it]) for it in reversed(rest))
+        queue.extendleft(Task([it], stage=False) for it in reversed(rest))
         return
     for src, d in rest:
         finished([failure_line(d, src, reason, key)], [d])
 
 
-def _run_here(tasks: list[Task], policy, as_of, key, finished):
+def _run_here(tasks: list[Task], policy, as_of, key, finished, stage: Path | None):
     queue = deque(tasks)
     while queue:
         task = queue.popleft()
         try:
             chunk = engine.process_chunk(task.items, policy, as_of)
+            lines = _finish_chunk(task.items, chunk, key, stage if task.stage else None, policy, as_of)
         except Exception as e:  # noqa: BLE001 - same isolation as in a worker
             _fail(task, f"{type(e).__name__}: {e}", key, finished, queue)
             continue
-        finished(chunk_lines(chunk, key), [d for _, d in task.items])
+        finished(lines, [d for _, d in task.items])
 
 
-def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeout: float, memory):
+def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeout: float, memory,
+              stage: Path | None):
     ctx = _context()
     if ctx.get_start_method() == "fork":
         # what is imported now lives as long as the process: out of the collector's way, so a forked worker's
@@ -440,7 +479,7 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                 if not queue:
                     break
                 if w is None:
-                    w = Worker(ctx, (policy, as_of, key, memory), logdir / f"worker-{serial}.log")
+                    w = Worker(ctx, (policy, as_of, key, memory, stage), logdir / f"worker-{serial}.log")
                     workers.append(w)
                 serial += 1
                 task = queue.popleft()
@@ -698,8 +737,11 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
     reports: dict[str, FileReport] = {}
     findings: dict[str, list[Finding]] = {}
     keys = engine.RunKeys()
+    staged: dict[str, dict] = {}
     for display, rec in _records(journal, wanted):
         reports[display] = FileReport(**rec["report"])
+        if "copy" in rec:
+            staged[display] = rec["copy"]
         findings[display] = [Finding.from_dict(f) for f in rec["findings"]]
         if rec["cross"]:
             keys.add(display, rec["cross"]["data"])
@@ -747,7 +789,7 @@ def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Pol
         out_findings.extend(findings.get(d, []))
     return engine.RunResult(out_reports, out_findings,
                             {d: s for s, d in items if not isinstance(s, Member)},
-                            {d: s for s, d in items if isinstance(s, Member)}, resumed)
+                            {d: s for s, d in items if isinstance(s, Member)}, resumed, staged)
 
 
 def _typed_column(values: list, dtype: str):

@@ -358,6 +358,7 @@ class RunResult:
     paths: dict[str, Path] = field(default_factory=dict)  # display name -> input file
     members: dict[str, Member] = field(default_factory=dict)  # display name -> workbook inside a .zip archive
     resumed: int = 0  # files taken from the journal of an earlier run
+    staged: dict[str, dict] = field(default_factory=dict)  # display name -> its annotated copy made by a worker
 
 
 def run_cross(chunks: list[ChunkResult], policy: Policy, as_of: dt.date) -> list[Finding]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sys
 import traceback
 from collections import Counter, defaultdict
@@ -145,6 +146,9 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jo
         by_file[f.file].append(f)
     if annotate:
         annotate_copies(out / "annotated", result, by_file, policy, as_of, outputs, jobs)
+    from .copies import STAGING
+
+    shutil.rmtree(out / STAGING, ignore_errors=True)  # copies staged and not used (a file no longer has findings)
     view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
     join = in_background(summary.write, outputs.summary, view) if jobs > 1 else summary.write(outputs.summary, view)
     report.write(outputs.report, view)
@@ -176,16 +180,24 @@ def in_background(fn, *args):
 
 def annotate_copies(out: Path, result, by_file: dict[str, list[Finding]], policy, as_of: dt.date, outputs: Outputs,
                     jobs: int) -> None:
-    """An annotated copy of every readable file with findings, recorded in ``outputs`` (or why it failed)."""
+    """An annotated copy of every readable file with findings, recorded in ``outputs`` (or why it failed).
+
+    A copy a worker staged (``result.staged``) is moved into place if it shows all of its file's findings
+    (run-scope rules only add findings); every other copy is made now, in ``jobs`` worker processes when there are
+    enough of them.  Copies are named in the run's order either way."""
     from ..sources import Member, read_source
     from . import annotate as ann, copies
 
-    todo = []
+    stage_dir = out.parent / copies.STAGING
+    todo, ready = [], {}
     for rep in result.reports:
         items = by_file.get(rep.file)
         src = result.paths.get(rep.file) or getattr(result, "members", {}).get(rep.file)
         if items and rep.status != "unreadable" and src is not None:
             todo.append((rep.file, src, items))
+            st = getattr(result, "staged", {}).get(rep.file)
+            if st and st["findings"] == len(items) and (stage_dir / st["name"]).is_file():
+                ready[rep.file] = st
     taken: set[str] = set()  # names written, decided here in the run's order whatever process made a copy
 
     def failed(file: str, e: BaseException | str, trace: str = "") -> None:
@@ -200,19 +212,10 @@ def annotate_copies(out: Path, result, by_file: dict[str, list[Finding]], policy
         if done.rebuilt:
             outputs.rebuilt[file] = done.note
 
-    if jobs <= 1 or len(todo) < copies.MIN_PARALLEL:
-        for file, src, items in todo:
-            try:
-                src = read_source(src) if isinstance(src, Member) else Path(src)  # a .zip member: its bytes
-                done = ann.annotate_file(src, out, file, items, header_lines(file, items, policy, as_of), taken)
-            except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
-                failed(file, e)
-                continue
-            written(file, done)
-        return
-
     def tasks():
         for file, src, items in todo:
+            if file in ready:
+                continue
             try:  # a .zip member is read here: workers do not share this process's open archives
                 src = read_source(src) if isinstance(src, Member) else str(src)
             except Exception as e:  # noqa: BLE001
@@ -220,13 +223,25 @@ def annotate_copies(out: Path, result, by_file: dict[str, list[Finding]], policy
                 continue
             yield copies.CopyTask(file, src, items, header_lines(file, items, policy, as_of))
 
-    for task, made in copies.made_in_workers(tasks(), min(jobs, len(todo))):
-        if made.error:
-            failed(task.display, made.error, made.trace)
-            continue
+    if jobs > 1 and len(todo) - len(ready) >= copies.MIN_PARALLEL:
+        made = copies.made_in_workers(tasks(), min(jobs, len(todo) - len(ready)))
+    else:
+        made = ((task, copies.make_copy(task)) for task in tasks())
+    pending = None
+    for file, _, _ in todo:  # in the run's order: the names do not depend on which copies were staged
         try:
-            done = ann.save_copy(out, task.display, made.fmt, made.note, made.data, taken)
-        except Exception as e:  # noqa: BLE001
-            failed(task.display, e)
-            continue
-        written(task.display, done)
+            if file in ready:
+                st = ready[file]
+                written(file, ann.place_copy(stage_dir / st["name"], out, file, st["fmt"], st["note"], taken))
+                continue
+            pending = pending or next(made, None)
+            if pending is None or pending[0].display != file:
+                continue  # its source could not be read: already reported
+            task, copy = pending
+            pending = None
+            if copy.error:
+                failed(file, copy.error, copy.trace)
+                continue
+            written(file, ann.save_copy(out, file, copy.fmt, copy.note, copy.data, taken))
+        except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
+            failed(file, e)

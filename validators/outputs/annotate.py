@@ -14,6 +14,7 @@ XML is parsed with lxml without DTDs, entities or network access; a part with a 
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 from collections import defaultdict
@@ -500,14 +501,28 @@ def save_copy(out_dir: Path, display: str, fmt: str, note: str, data: bytes, tak
     ``taken`` holds the (lower-case) relative names already written in this run: ``a.xls`` beside ``a.xlsx``
     becomes ``a.xls.xlsx``.
     """
+    dst = copy_path(out_dir, display, fmt, taken)
+    with atomic_path(dst) as tmp:
+        tmp.write_bytes(data)
+    return Annotated(dst, bool(note), note)
+
+
+def copy_path(out_dir: Path, display: str, fmt: str, taken: set[str] | None = None) -> Path:
+    """Where the copy of ``display`` goes; ``taken``: see :func:`save_copy`."""
     rel = out_name(display, fmt)
     if taken is not None:
         if rel.lower() in taken:
             rel = out_name(display, fmt, keep_ext=True)
         taken.add(rel.lower())
-    dst = out_dir / rel
-    with atomic_path(dst) as tmp:
-        tmp.write_bytes(data)
+    return out_dir / rel
+
+
+def place_copy(staged: Path, out_dir: Path, display: str, fmt: str, note: str, taken: set[str] | None = None
+               ) -> Annotated:
+    """Move a copy staged by a worker (:func:`.copies.stage`) to its place under ``out_dir``, in one rename."""
+    dst = copy_path(out_dir, display, fmt, taken)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, dst)
     return Annotated(dst, bool(note), note)
 
 

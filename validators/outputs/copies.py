@@ -1,4 +1,10 @@
-"""Annotated copies of a run, made in the calling process or spread over worker processes.
+"""Annotated copies of a run: staged by the validation workers, or made in the calling process or spread over
+worker processes.
+
+A local run stages the copies (:func:`stage`): the worker that checked a chunk makes the copy of each of its files
+with findings at once, writes it under ``OUT/``:data:`STAGING` and notes it in the file's journal line.  The outputs
+then move each staged copy into place (:func:`.outputs.annotate_copies`), unless a run-scope rule (a duplicate in
+another file ...) added findings to its file since: that copy, and any copy not staged, is made again as below.
 
 Either way the copies come back in the order of the run's files and are named and written by the caller, so the
 names (``taken``: ``a.xls`` beside ``a.xlsx`` becomes ``a.xls.xlsx``) and the bytes written do not depend on
@@ -17,6 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+STAGING = ".annotated-staging"  # under OUT: copies made by the workers, until the outputs move them into place
 MIN_PARALLEL = 8  # fewer copies than this are made in-process: starting workers would cost more than it saves
 AHEAD = 4  # copies submitted per worker beyond the one being written: bounds the bytes held in memory
 
@@ -50,6 +57,39 @@ def make_copy(task: CopyTask) -> Made:
         return Made(fmt, note, data)
     except Exception as e:  # noqa: BLE001 - one file's copy failing must not stop the others
         return Made(error=f"{type(e).__name__}: {e}", trace=traceback.format_exc(limit=3))
+
+
+def stage(items: list, reports: list, found: dict[str, list], stage_dir: Path, policy, as_of) -> dict[str, dict]:
+    """Make and write under ``stage_dir`` the annotated copy of each readable file of a chunk with findings
+    (``found``: the file's findings in journal order); returns display name -> ``{"name", "fmt", "note",
+    "findings"}``, ``findings`` being how many findings the copy shows.  The file is read again (from the page
+    cache).  A copy that fails is not staged: the outputs make it again and report why it failed."""
+    import hashlib
+
+    from ..findings import Finding
+    from ..sources import Member, read_source
+    from . import atomic_path, header_lines
+
+    src_of = {d: s for s, d in items}
+    staged = {}
+    for rep in reports:
+        own = found.get(rep.file)
+        if not own or rep.status == "unreadable" or rep.file not in src_of:
+            continue
+        own = [Finding.from_dict(f.to_dict()) for f in own]  # as the journal gives them back
+        try:
+            src = src_of[rep.file]
+            src = read_source(src) if isinstance(src, Member) else str(src)
+        except Exception:  # noqa: BLE001 - made (or reported) by the outputs
+            continue
+        made = make_copy(CopyTask(rep.file, src, own, header_lines(rep.file, own, policy, as_of)))
+        if made.error:
+            continue
+        name = f"{hashlib.sha1(rep.file.encode('utf-8', 'surrogatepass')).hexdigest()}.{made.fmt}"
+        with atomic_path(stage_dir / name) as tmp:
+            tmp.write_bytes(made.data)
+        staged[rep.file] = {"name": name, "fmt": made.fmt, "note": made.note, "findings": len(own)}
+    return staged
 
 
 def context():
