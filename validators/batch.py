@@ -405,9 +405,14 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
             if progress and done:
                 progress(len(done))
 
+        first = FirstPass()
+        for display, rec in _records(journal, wanted):  # lines of an earlier run (resume)
+            first.add(display, rec)
+
         def finished(lines: list[str], displays: list[str]):
-            for i, d in zip(journal.append(lines), displays):
+            for i, d, line in zip(journal.append(lines), displays, lines):
                 wanted[i] = d
+                first.add(d, json.loads(line))
             if progress:
                 progress(len(lines))
 
@@ -416,7 +421,7 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
                 workers = max(1, len(client.scheduler_info()["workers"]))
                 tasks = _chunks(todo, workers, chunk_size, DASK_CHUNK_BYTES)
                 _run_dask(tasks, policy, as_of, key, finished, client, timeout=timeout, memory=memory)
-            return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo))
+            return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo), first)
         tasks = _chunks(todo, jobs, chunk_size)
         staging = None
         if stage and out is not None:  # annotated copies made beside the checks (see outputs.copies.stage)
@@ -428,7 +433,7 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
             _run_here(tasks, policy, as_of, key, finished, staging)
         else:
             _run_pool(tasks, policy, as_of, key, finished, jobs, timeout, memory, staging)
-        return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo))
+        return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo), first)
     finally:
         journal.close()
 
@@ -726,26 +731,34 @@ def _restart_worker_of(client, fut):
         pass
 
 
+class FirstPass:
+    """Pass one over a run's journal lines, made as they are written (while the workers go on): the reports, the
+    findings, the staged copies and only a compact key per row (a hash of its ID number, a unit's committees)."""
+
+    def __init__(self):
+        self.reports: dict[str, FileReport] = {}
+        self.findings: dict[str, list[Finding]] = {}
+        self.staged: dict[str, dict] = {}
+        self.keys = engine.RunKeys()
+
+    def add(self, display: str, rec: dict) -> None:
+        self.reports[display] = FileReport(**rec["report"])
+        if "copy" in rec:
+            self.staged[display] = rec["copy"]
+        self.findings[display] = [Finding.from_dict(f) for f in rec["findings"]]
+        if rec["cross"]:
+            self.keys.add(display, rec["cross"]["data"])
+
+
 def _assemble(journal: Journal, wanted: dict[int, str], items: list, policy: Policy, as_of: dt.date,
-              resumed: int) -> engine.RunResult:
+              resumed: int, first: FirstPass) -> engine.RunResult:
     """Reports and findings of the run from its journal lines; run-scope rules over the rows they carry.
 
-    Memory stays small whatever the number of files: a first pass keeps the reports, the findings and only a
-    compact key per row (a hash of its ID number, a unit's committees); a second pass loads the rows that share a
-    key with another row (:class:`engine.RunKeys`, :class:`engine.RunScreen`), the only rows a run-scope rule can
-    report on."""
-    reports: dict[str, FileReport] = {}
-    findings: dict[str, list[Finding]] = {}
-    keys = engine.RunKeys()
-    staged: dict[str, dict] = {}
-    for display, rec in _records(journal, wanted):
-        reports[display] = FileReport(**rec["report"])
-        if "copy" in rec:
-            staged[display] = rec["copy"]
-        findings[display] = [Finding.from_dict(f) for f in rec["findings"]]
-        if rec["cross"]:
-            keys.add(display, rec["cross"]["data"])
-    screen = keys.screen()
+    Memory stays small whatever the number of files: the first pass (``first``) kept the reports, the findings and
+    only a compact key per row; a second pass loads the rows that share a key with another row
+    (:class:`engine.RunKeys`, :class:`engine.RunScreen`), the only rows a run-scope rule can report on."""
+    reports, findings, staged = first.reports, first.findings, first.staged
+    screen = first.keys.screen()
     parts: dict[str, tuple[list, dict]] = {}
     if screen.files:
         for display, rec in _records(journal, {i: d for i, d in wanted.items() if d in screen.files}):
