@@ -64,6 +64,21 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
 print(time.perf_counter() - t0, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
+# The same pure-Python work pinned to each CPU in turn: on a shared VM the CPUs' speeds differ and drift (seen here:
+# one loop took 67 ms on one CPU while the other took 147 ms at the same time), which no ratio can correct for.
+CPU_PROBE = r"""
+import os, sys, time
+speeds = []
+for cpu in sorted(os.sched_getaffinity(0)):
+    os.sched_setaffinity(0, {cpu})
+    t = time.process_time()
+    d = {}
+    for i in range(300_000):
+        d[i % 50_000] = str(i)
+    speeds.append(round((time.process_time() - t) * 1000, 1))
+print(" ".join(map(str, speeds)), 0, 0)
+"""
+
 RUN = r"""
 import sys, time, resource, subprocess
 t0 = time.perf_counter()
@@ -77,6 +92,14 @@ def measure(code: str, *args: str) -> tuple[float, float, int]:
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     seconds, extra, peak_kb = out.stdout.split()[-3:]
     return float(seconds), float(extra), int(peak_kb)
+
+
+def cpu_probe() -> list[float]:
+    """Milliseconds of the same loop on each CPU, or [] where a process cannot be pinned (not Linux)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return []
+    out = subprocess.run([sys.executable, "-c", CPU_PROBE], capture_output=True, text=True, check=True)
+    return [float(x) for x in out.stdout.split()[:-2]]
 
 
 def zhicheng(folder: Path, out: Path, jobs: int, annotate: bool) -> tuple[float, int]:
@@ -121,9 +144,15 @@ def main(argv=None) -> int:
         print(f"{name:28} {runs[name][-1][0]:8.2f} s {files / runs[name][-1][0]:8.1f} files/s "
               f"{round(files * args.rows / runs[name][-1][0]):9d} rows/s {runs[name][-1][1] / 1024:7.1f} MB")
 
+    cpu_ms: list[list[float]] = []  # per round: the probe's milliseconds on each CPU
+
     for round_ in range(args.repeat):  # rounds interleave the measurements: a slow minute touches all of them
         if args.repeat > 1:
             print(f"round {round_ + 1} of {args.repeat}")
+        probe = cpu_probe()
+        if probe:
+            cpu_ms.append(probe)
+            print(f"{'cpu_probe':28} {' '.join(f'{ms:.0f}' for ms in probe)} ms (the same work on each CPU)")
         s, _, peak = measure(FLOOR, str(data))
         record("parsing_floor", s, peak)
         if not args.skip_naive:
@@ -164,7 +193,7 @@ def main(argv=None) -> int:
         print(f"  {k:26} {v}")
     doc = {"files": args.files, "rows": args.rows, "defect_rate": args.defect_rate, "rounds": args.repeat,
            "cpus": os.cpu_count(),
-           "python": platform.python_version(), "results": results, "ratios": ratios}
+           "python": platform.python_version(), "cpu_probe_ms": cpu_ms, "results": results, "ratios": ratios}
     (out / "bench.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
     print(f"written {out / 'bench.json'}")
     return 0

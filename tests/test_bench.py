@@ -1,6 +1,7 @@
 """The benchmark command a user runs (python -m bench): it measures what it says and writes bench.json."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -16,6 +17,9 @@ def test_bench_runs_rounds_and_reports_median_ratios(tmp_path):
     doc = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     res = doc["results"]
     assert doc["rounds"] == 2 and len(list((out / "data_3x6").glob("*.xlsx"))) == 3
+    if hasattr(os, "sched_setaffinity"):  # one figure per CPU, per round
+        assert [len(r) for r in doc["cpu_probe_ms"]] == [len(os.sched_getaffinity(0))] * 2
+        assert all(ms > 0 for r in doc["cpu_probe_ms"] for ms in r)
     for name in ("parsing_floor", "naive_pandas_pandera", "zhicheng_jobs1", "zhicheng_jobs2",
                  "zhicheng_jobs2_annotated"):
         runs = res[name]["runs"]
