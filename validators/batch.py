@@ -478,6 +478,12 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
     workers: list[Worker] = []
     logdir = Path(tempfile.mkdtemp(prefix="zhicheng-workers-"))
     serial = lost = 0
+    done: deque = deque()  # chunks finished: journaled once their workers have their next chunk (they never wait)
+
+    def journal_done():
+        while done:
+            finished(*done.popleft())
+
     try:
         while queue or any(w.task for w in workers):
             for w in [w for w in workers if w.task is None] + [None] * (jobs - len(workers)):
@@ -499,6 +505,7 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                     lost += 1
                     if lost > 3 * jobs:  # workers die before any work: the tool itself cannot run here
                         raise RuntimeError("工作进程无法启动（可改用 --jobs 0 在本进程内校验）") from None
+            journal_done()
             busy = [w for w in workers if w.task]
             if not busy:
                 continue
@@ -516,7 +523,7 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                             w.deadline = time.monotonic() + timeout + (CHECK_SECONDS * n if payload >= n else 0)
                         elif kind == "done":
                             task, w.task = w.task, None
-                            finished(payload, [d for _, d in task.items])
+                            done.append((payload, [d for _, d in task.items]))
                         elif kind == "error":
                             reason, kill = f"程序错误：{payload}", False
                             break
@@ -537,10 +544,13 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                         workers.remove(w)
                     _fail(task, reason, key, finished, queue, culprit)
     finally:
-        for w in workers:
-            w.stop(kill=bool(w.task))
-        shutil.rmtree(logdir, ignore_errors=True)
-        gc.unfreeze()
+        try:
+            journal_done()  # (also when interrupted: what finished is kept for --resume)
+        finally:
+            for w in workers:
+                w.stop(kill=bool(w.task))
+            shutil.rmtree(logdir, ignore_errors=True)
+            gc.unfreeze()
 
 
 # ---------------------------------------------------------------------------------------------------------------
