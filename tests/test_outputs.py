@@ -765,6 +765,33 @@ def test_copies_staged_by_the_validation_workers_are_the_copies_of_the_final_fin
             assert path.read_bytes() == mine.read_bytes(), file
 
 
+def test_a_worker_dying_while_it_stages_copies_costs_no_finding_and_no_copy(tmp_path, monkeypatch):
+    """The chunk is re-run file by file without staging; its files' copies are made afterwards, like any other."""
+    import multiprocessing as mp
+
+    from copy_workers import crash_staging_of
+
+    from zhicheng.validators import batch
+    from zhicheng.validators.outputs import copies
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("the crashing stage is patched in this process: workers must be forked")
+    monkeypatch.setattr(batch, "_context", lambda: mp.get_context("fork"))
+    inputs = flagged_inputs(tmp_path)
+    pol = policy.load("kaili-2023")
+    plain = engine.validate_paths([inputs], pol, AS_OF)
+    victim = "温州某企业_评审对象资格审查花名册.xlsx"
+    monkeypatch.setattr(copies, "stage", crash_staging_of(victim))
+    out = tmp_path / "out"
+    result = engine.validate_paths([inputs], pol, AS_OF, jobs=2, out=out, stage=True, chunk_size=4)
+    assert [f.to_dict() for f in result.findings] == [f.to_dict() for f in plain.findings]  # no STR005
+    assert victim not in result.staged and result.staged  # the other chunks staged theirs
+    outputs = write_outputs(out, result, pol, AS_OF, jobs=2)
+    reference = write_outputs(tmp_path / "ref", plain, pol, AS_OF)
+    assert list(outputs.annotated) == list(reference.annotated) and outputs.failed == {}
+    assert outputs.annotated[victim].read_bytes() == reference.annotated[victim].read_bytes()
+
+
 def test_a_staged_copy_is_only_used_while_its_file_has_the_same_findings(tmp_path):
     """A resumed run reuses the copies its journal names; one that went missing is made again."""
     from zhicheng.validators.outputs import copies
