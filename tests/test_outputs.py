@@ -425,6 +425,8 @@ def test_control_characters_and_lone_surrogates_do_not_break_outputs(tmp_path):
     assert "abc" in ws["C3"].comment.text
     assert "abc" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")["问题清单"]["J2"].value == "abc"
+    doc = json.loads((tmp_path / "out" / "findings.json").read_bytes().decode("utf-8"))  # valid UTF-8
+    assert doc["findings"][0]["value"] == bad and doc["files"][0]["unit"] == bad  # and the very same text
 
 
 def test_clean_run(tmp_path):

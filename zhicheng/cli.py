@@ -41,26 +41,6 @@ def _jobs(text: str) -> int:
     return n
 
 
-def write_findings(path: Path, result, policy, as_of) -> None:
-    """findings.json (the JSON contract), written one record at a time (atomically): a run of 100k findings never
-    holds the whole document in memory."""
-    from zhicheng.validators.findings import sort_key
-    from zhicheng.validators.outputs import atomic_path
-
-    def dump(v) -> str:
-        return json.dumps(v, ensure_ascii=False)
-
-    head = {"tool": "zhicheng", "version": __version__, "policy": policy.name, "as_of": as_of.isoformat()}
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        fh.write("{\n" + "".join(f" {dump(k)}: {dump(v)},\n" for k, v in head.items()))
-        for name, records in (("files", result.reports), ("findings", sorted(result.findings, key=sort_key))):
-            fh.write(f" {dump(name)}: [")
-            for i, r in enumerate(records):
-                fh.write(("," if i else "") + "\n  " + dump(r.to_dict()))
-            fh.write("\n ]" + (",\n" if name == "files" else "\n"))
-        fh.write("}\n")
-
-
 def cmd_validate(args) -> int:
     from zhicheng import terminal
     from zhicheng.validators import batch, engine, policy as pol
@@ -100,7 +80,6 @@ def cmd_validate(args) -> int:
     except KeyboardInterrupt:
         print("已中断。已校验的文件记录在输出文件夹中，用同样的命令加 --resume 可以接着校验。", file=sys.stderr)
         return EXIT_FAILED
-    write_findings(out / "findings.json", result, policy, as_of)
     from zhicheng.validators.outputs import write_outputs
 
     write_outputs(out, result, policy, as_of, annotate=not args.no_annotate, jobs=args.jobs)

@@ -1,7 +1,8 @@
 """Outputs of a run, all rendered from the same list of findings (``RunResult.findings``).
 
-``write_outputs(out, result, policy, as_of)`` writes, beside ``findings.json``:
+``write_outputs(out, result, policy, as_of)`` writes:
 
+- ``findings.json``: the JSON contract, every file and finding (:mod:`.jsonout`);
 - ``annotated/<input's relative path>.xlsx``: a copy of each workbook with findings, flagged cells filled and
   commented, and a first sheet 校验结果 (:mod:`.annotate`);
 - ``summary.xlsx``: files, findings (a filterable table), counts by rule, category and unit (:mod:`.summary`);
@@ -131,13 +132,13 @@ def header_lines(display: str, findings: list[Finding], policy, as_of: dt.date) 
 
 
 def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jobs: int = 0) -> Outputs:
-    """Annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``.
+    """findings.json, annotated copies (unless ``annotate`` is false), summary.xlsx and report.html under ``out``.
 
     With ``jobs`` > 1 the annotated copies are made by that many worker processes (0 or 1: in this process), and
     summary.xlsx is written in a forked process while this one writes report.html; the copies, their names and
     every other output are the same either way.
     """
-    from . import report, summary
+    from . import jsonout, report, summary
 
     out = Path(out)
     outputs = Outputs(out / "summary.xlsx", out / "report.html")
@@ -151,6 +152,7 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jo
     shutil.rmtree(out / STAGING, ignore_errors=True)  # copies staged and not used (a file no longer has findings)
     view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
     join = in_background(summary.write, outputs.summary, view) if jobs > 1 else summary.write(outputs.summary, view)
+    jsonout.write(out / "findings.json", view)
     report.write(outputs.report, view)
     if join:
         join()
