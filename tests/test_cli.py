@@ -1,6 +1,7 @@
 """The `zhicheng validate` command: JSON contract, exit codes, a folder with bad files, the bundled examples."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -167,3 +168,23 @@ def test_jobs_make_the_annotated_copies_in_the_workers(tmp_path, monkeypatch):
         wb = openpyxl.load_workbook(out / "annotated" / name)
         assert "DUP002" in [c.value for c in wb["校验结果"]["B"]] or any(
             "DUP002" in str(c.value) for row in wb["校验结果"].iter_rows() for c in row)
+
+
+def test_a_file_name_that_is_not_utf8_is_validated_and_linked(tmp_path):
+    """On Linux a name is bytes: one that is not UTF-8 (an old GBK archive unpacked as is) stays a lone surrogate in
+    Python.  It must reach every output: the journal and findings.json as its JSON escape, the links as its byte."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    name = os.fsdecode(b"\xb5\xa5\xb1\xed roster.xlsx")  # GBK bytes of 单表: no UTF-8 in them
+    try:
+        shutil.copy(ROOT / "examples" / "凯里市某医院_申报人员花名册.xlsx", inputs / name)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this filesystem does not take a name that is not UTF-8")
+    out = tmp_path / "out"
+    assert main(["validate", str(inputs), "--policy", "kaili-2023", "--out", str(out), "--jobs", "2", "-q"]) == 1
+    doc = json.loads((out / "findings.json").read_bytes().decode("utf-8"))  # valid UTF-8 …
+    assert [f["file"] for f in doc["files"]] == [name] and doc["findings"]  # … holding the same name
+    assert (out / "annotated" / name).is_file()
+    assert 'href="annotated/%B5%A5%B1%ED%20roster.xlsx"' in (out / "report.html").read_text(encoding="utf-8")
+    link = openpyxl.load_workbook(out / "summary.xlsx")["文件"]["J2"].hyperlink
+    assert link.target == "annotated\\%B5%A5%B1%ED%20roster.xlsx"

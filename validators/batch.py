@@ -204,7 +204,8 @@ class Journal:
         if self.fh is None:
             self.mem.extend(lines)
         else:
-            self.fh.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
+            # a lone surrogate (a file name's undecodable byte) becomes its JSON escape, which reads back the same
+            self.fh.write("".join(f"{line}\n" for line in lines).encode("utf-8", "backslashreplace"))
             self.fh.flush()
         return list(range(first, self.count))
 

@@ -98,7 +98,8 @@ def write(path: Path, view: View) -> None:
             "status_cn": STATUS_CN.get(rep.status, rep.status), "unit": units[rep.file],
             "kind": KINDS.get(rep.kind, "") if rep.kind else "", "sheet": rep.sheet or "", "rows": rep.rows,
             "counts": view.counts(rep.file),
-            "copy_href": quote(copy.relative_to(path.parent).as_posix()) if copy else None,
+            # (an undecodable byte of the name, kept as a lone surrogate, goes back to that byte: "%FF")
+            "copy_href": quote(copy.relative_to(path.parent).as_posix(), errors="surrogateescape") if copy else None,
             "note": out.rebuilt.get(rep.file) or (f"未能生成标注副本：{out.failed[rep.file]}"
                                                    if rep.file in out.failed else ""),
             "findings": [Row(f.severity, SEVERITY_CN[f.severity], f.code, f.sheet or "",

@@ -30,7 +30,12 @@ def url(target: str) -> str:
     """An ``external:`` link to a relative path.  XlsxWriter escapes a path (space as %20 ...) but reads ``#`` as the
     start of a place inside the file, and leaves a path alone that already holds an escape ("100%41.xlsx"), so the
     path is escaped here, "#" and "%" included.  XlsxWriter writes the "/" as "\\"."""
-    return "external:" + "".join(URL_ESCAPES.get(ch, ch) for ch in target)
+    return "external:" + "".join(URL_ESCAPES.get(ch) or _byte_escape(ch) for ch in target)
+
+
+def _byte_escape(ch: str) -> str:
+    """A lone surrogate (an undecodable byte of a file name, as Python keeps it) as that byte's escape: "%FF"."""
+    return f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch
 
 
 class Link(NamedTuple):
@@ -44,7 +49,7 @@ def put(ws, row: int, col: int, value, fmt=None) -> None:
     """One cell: text always as text (control characters and lone surrogates removed), numbers as numbers."""
     if isinstance(value, Link):
         text = clean_text(value.target)
-        if ws.write_url(row, col, url(text), value.fmt, text) >= 0:
+        if ws.write_url(row, col, url(value.target), value.fmt, text) >= 0:
             return
         value = text  # past Excel's limits (2,079 characters, 65,530 links a sheet): the path as text
     if isinstance(value, str) and value:
