@@ -794,6 +794,33 @@ def test_a_worker_dying_while_it_stages_copies_costs_no_finding_and_no_copy(tmp_
     assert outputs.annotated[victim].read_bytes() == reference.annotated[victim].read_bytes()
 
 
+def test_a_copy_that_cannot_be_staged_costs_no_finding(tmp_path, monkeypatch):
+    """Writing a staged copy fails (a full disk): the chunk's findings stand and the outputs make the copy."""
+    from contextlib import contextmanager
+
+    import zhicheng.validators.outputs as outputs_pkg
+
+    @contextmanager
+    def disk_full(path):
+        raise OSError(28, "No space left on device")
+        yield
+
+    inputs = flagged_inputs(tmp_path)
+    pol = policy.load("kaili-2023")
+    plain = engine.validate_paths([inputs], pol, AS_OF)
+    calls = []
+    real = engine.process_chunk
+    with monkeypatch.context() as m:
+        m.setattr(outputs_pkg, "atomic_path", disk_full)
+        m.setattr(engine, "process_chunk", lambda items, *a, **k: calls.append(len(items)) or real(items, *a, **k))
+        result = engine.validate_paths([inputs], pol, AS_OF, jobs=0, out=tmp_path / "out", stage=True)
+    assert [f.to_dict() for f in result.findings] == [f.to_dict() for f in plain.findings] and result.staged == {}
+    assert sum(calls) == len(result.reports)  # every file checked once: no chunk re-run file by file as if it failed
+    outputs = write_outputs(tmp_path / "out", result, pol, AS_OF)
+    reference = write_outputs(tmp_path / "ref", plain, pol, AS_OF)
+    assert list(outputs.annotated) == list(reference.annotated) and outputs.failed == {}
+
+
 def test_a_staged_copy_is_only_used_while_its_file_has_the_same_findings(tmp_path):
     """A resumed run reuses the copies its journal names; one that went missing is made again."""
     from zhicheng.validators.outputs import copies

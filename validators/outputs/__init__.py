@@ -149,7 +149,7 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jo
         annotate_copies(out / "annotated", result, by_file, policy, as_of, outputs, jobs)
     from .copies import STAGING
 
-    shutil.rmtree(out / STAGING, ignore_errors=True)  # copies staged and not used (a file no longer has findings)
+    shutil.rmtree(out / STAGING, ignore_errors=True)  # staged copies not used (made again, or not annotating)
     view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
     join = in_background(summary.write, outputs.summary, view) if jobs > 1 else summary.write(outputs.summary, view)
     jsonout.write(out / "findings.json", view)

@@ -86,8 +86,11 @@ def stage(items: list, reports: list, found: dict[str, list], stage_dir: Path, p
         if made.error:
             continue
         name = f"{hashlib.sha1(rep.file.encode('utf-8', 'surrogatepass')).hexdigest()}.{made.fmt}"
-        with atomic_path(stage_dir / name) as tmp:
-            tmp.write_bytes(made.data)
+        try:
+            with atomic_path(stage_dir / name) as tmp:
+                tmp.write_bytes(made.data)
+        except OSError:  # (a full disk …) the chunk's findings still count; the outputs try the copy again
+            continue
         staged[rep.file] = {"name": name, "fmt": made.fmt, "note": made.note, "findings": len(own)}
     return staged
 
