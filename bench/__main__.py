@@ -102,6 +102,20 @@ def cpu_probe() -> list[float]:
     return [float(x) for x in out.stdout.split()[:-2]]
 
 
+UNEVEN = 1.25  # the slowest probe against the fastest, beyond which the machine's speed is called uneven
+
+
+def probe_warning(cpu_ms: list[list[float]]) -> str | None:
+    """A warning when the CPU probes differ by more than UNEVEN (between the CPUs or between rounds): ratios of
+    timings taken at different moments then carry that error."""
+    values = [ms for r in cpu_ms for ms in r]
+    if not values or max(values) <= UNEVEN * min(values):
+        return None
+    return (f"warning: the same work took {min(values):.0f}-{max(values):.0f} ms on this machine's CPUs during the "
+            "run (cpu_probe_ms); its speed was uneven, so the ratios carry that error: use --repeat and compare "
+            "with a quieter run")
+
+
 def zhicheng(folder: Path, out: Path, jobs: int, annotate: bool) -> tuple[float, int]:
     cmd = [sys.executable, "-m", "zhicheng", "validate", str(folder), "--out", str(out), "--quiet",
            "--jobs", str(jobs)]
@@ -191,9 +205,12 @@ def main(argv=None) -> int:
     print("ratios (speed-up = naive time / zhicheng time; floor ratio = zhicheng time / floor time):")
     for k, v in ratios.items():
         print(f"  {k:26} {v}")
+    warning = probe_warning(cpu_ms)
+    if warning:
+        print(warning)
     doc = {"files": args.files, "rows": args.rows, "defect_rate": args.defect_rate, "rounds": args.repeat,
            "cpus": os.cpu_count(),
-           "python": platform.python_version(), "cpu_probe_ms": cpu_ms, "results": results, "ratios": ratios}
+           "python": platform.python_version(), "cpu_probe_ms": cpu_ms, "uneven_cpus": bool(warning), "results": results, "ratios": ratios}
     (out / "bench.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
     print(f"written {out / 'bench.json'}")
     return 0

@@ -32,3 +32,13 @@ def test_bench_runs_rounds_and_reports_median_ratios(tmp_path):
     # the annotated run made copies; the runs without them made none
     assert list((out / "zc_j2_annotated" / "annotated").glob("*.xlsx"))
     assert not (out / "zc_j2" / "annotated").exists()
+
+
+def test_an_uneven_machine_is_named_in_the_output(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))  # bench/ sits beside the package, as `python -m bench` finds it
+    from bench.__main__ import probe_warning
+
+    assert probe_warning([]) is None
+    assert probe_warning([[80.0, 82.0], [84.0, 79.0]]) is None  # within 25 %
+    warning = probe_warning([[91.0, 83.0], [75.0, 43.0]])  # seen here: one CPU twice as fast for a while
+    assert warning and "43-91 ms" in warning
