@@ -79,6 +79,41 @@ for cpu in sorted(os.sched_getaffinity(0)):
 print(" ".join(map(str, speeds)), 0, 0)
 """
 
+# Allocation-heavy work (a dict of 150,000 small lists: tens of MB, past the caches, as validating is) timed alone on
+# one CPU, then started at once on every CPU: the speed-up the CPUs give together, the ceiling of --jobs N against
+# --jobs 1.  Both probes run at the start of each round: a change of speed within a round goes unseen.
+PARALLEL_PROBE = r"""
+import os, time
+def work():
+    t = time.perf_counter()
+    d = {}
+    for i in range(150_000):
+        d[str(i)] = [i, str(i * 7)]
+    return (time.perf_counter() - t) * 1000
+cpus = sorted(os.sched_getaffinity(0))
+os.sched_setaffinity(0, {cpus[0]})
+alone = work()
+r, w = os.pipe()
+go_r, go_w = os.pipe()
+pids = []
+for cpu in cpus:
+    pid = os.fork()
+    if pid == 0:
+        os.sched_setaffinity(0, {cpu})
+        os.read(go_r, 1)
+        os.write(w, f"{work():.1f}\n".encode())
+        os._exit(0)
+    pids.append(pid)
+os.write(go_w, b"x" * len(cpus))
+for pid in pids:
+    os.waitpid(pid, 0)
+os.close(w)
+got = b""
+while chunk := os.read(r, 4096):
+    got += chunk
+print(f"{alone:.1f}", *got.decode().split())
+"""
+
 RUN = r"""
 import sys, time, resource, subprocess
 t0 = time.perf_counter()
@@ -100,6 +135,17 @@ def cpu_probe() -> list[float]:
         return []
     out = subprocess.run([sys.executable, "-c", CPU_PROBE], capture_output=True, text=True, check=True)
     return [float(x) for x in out.stdout.split()[:-2]]
+
+
+def parallel_probe() -> dict | None:
+    """``alone_ms`` on one CPU, ``together_ms`` on each CPU at once, and ``speed_up`` = CPUs × alone / slowest
+    together; None where processes cannot be pinned."""
+    if not hasattr(os, "sched_setaffinity") or not hasattr(os, "fork"):
+        return None
+    out = subprocess.run([sys.executable, "-c", PARALLEL_PROBE], capture_output=True, text=True, check=True)
+    alone, *together = (float(x) for x in out.stdout.split())
+    return {"alone_ms": alone, "together_ms": together,
+            "speed_up": round(len(together) * alone / max(together), 2) if together else None}
 
 
 UNEVEN = 1.25  # the slowest probe against the fastest, beyond which the machine's speed is called uneven
@@ -159,6 +205,7 @@ def main(argv=None) -> int:
               f"{round(files * args.rows / runs[name][-1][0]):9d} rows/s {runs[name][-1][1] / 1024:7.1f} MB")
 
     cpu_ms: list[list[float]] = []  # per round: the probe's milliseconds on each CPU
+    parallel: list[dict] = []  # per round: parallel_probe()
 
     for round_ in range(args.repeat):  # rounds interleave the measurements: a slow minute touches all of them
         if args.repeat > 1:
@@ -167,6 +214,12 @@ def main(argv=None) -> int:
         if probe:
             cpu_ms.append(probe)
             print(f"{'cpu_probe':28} {' '.join(f'{ms:.0f}' for ms in probe)} ms (the same work on each CPU)")
+        par = parallel_probe()
+        if par:
+            parallel.append(par)
+            print(f"{'parallel_probe':28} alone {par['alone_ms']:.0f} ms, together "
+                  f"{'/'.join(f'{ms:.0f}' for ms in par['together_ms'])} ms: {len(par['together_ms'])} CPUs give "
+                  f"{par['speed_up']}× (the ceiling of --jobs {len(par['together_ms'])} against --jobs 1)")
         s, _, peak = measure(FLOOR, str(data))
         record("parsing_floor", s, peak)
         if not args.skip_naive:
@@ -210,7 +263,8 @@ def main(argv=None) -> int:
         print(warning)
     doc = {"files": args.files, "rows": args.rows, "defect_rate": args.defect_rate, "rounds": args.repeat,
            "cpus": os.cpu_count(),
-           "python": platform.python_version(), "cpu_probe_ms": cpu_ms, "uneven_cpus": bool(warning), "results": results, "ratios": ratios}
+           "python": platform.python_version(), "cpu_probe_ms": cpu_ms, "uneven_cpus": bool(warning),
+           "parallel_probe": parallel, "results": results, "ratios": ratios}
     (out / "bench.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
     print(f"written {out / 'bench.json'}")
     return 0

@@ -20,6 +20,10 @@ def test_bench_runs_rounds_and_reports_median_ratios(tmp_path):
     if hasattr(os, "sched_setaffinity"):  # one figure per CPU, per round
         assert [len(r) for r in doc["cpu_probe_ms"]] == [len(os.sched_getaffinity(0))] * 2
         assert all(ms > 0 for r in doc["cpu_probe_ms"] for ms in r)
+        for par in doc["parallel_probe"]:  # alone, then on every CPU at once
+            assert par["alone_ms"] > 0 and len(par["together_ms"]) == len(os.sched_getaffinity(0))
+            assert par["speed_up"] == round(len(par["together_ms"]) * par["alone_ms"] / max(par["together_ms"]), 2)
+        assert len(doc["parallel_probe"]) == 2
     for name in ("parsing_floor", "naive_pandas_pandera", "zhicheng_jobs1", "zhicheng_jobs2",
                  "zhicheng_jobs2_annotated"):
         runs = res[name]["runs"]
