@@ -138,7 +138,7 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jo
     summary.xlsx is written in a forked process while this one writes report.html; the copies, their names and
     every other output are the same either way.
     """
-    from . import jsonout, report, summary
+    from . import copies, jsonout, report, summary
 
     out = Path(out)
     outputs = Outputs(out / "summary.xlsx", out / "report.html")
@@ -147,9 +147,7 @@ def write_outputs(out, result, policy, as_of: dt.date, annotate: bool = True, jo
         by_file[f.file].append(f)
     if annotate:
         annotate_copies(out / "annotated", result, by_file, policy, as_of, outputs, jobs)
-    from .copies import STAGING
-
-    shutil.rmtree(out / STAGING, ignore_errors=True)  # staged copies not used (made again, or not annotating)
+    shutil.rmtree(out / copies.STAGING, ignore_errors=True)  # staged copies not used (made again, or not annotating)
     view = View(result, policy, as_of, outputs, dict(by_file), sorted(result.findings, key=sort_key))
     join = in_background(summary.write, outputs.summary, view) if jobs > 1 else summary.write(outputs.summary, view)
     jsonout.write(out / "findings.json", view)
@@ -197,7 +195,7 @@ def annotate_copies(out: Path, result, by_file: dict[str, list[Finding]], policy
         src = result.paths.get(rep.file) or getattr(result, "members", {}).get(rep.file)
         if items and rep.status != "unreadable" and src is not None:
             todo.append((rep.file, src, items))
-            st = getattr(result, "staged", {}).get(rep.file)
+            st = result.staged.get(rep.file)
             if st and st["findings"] == len(items) and (stage_dir / st["name"]).is_file():
                 ready[rep.file] = st
     taken: set[str] = set()  # names written, decided here in the run's order whatever process made a copy

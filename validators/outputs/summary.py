@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 import xlsxwriter
 
@@ -35,7 +36,7 @@ def url(target: str) -> str:
 
 def _byte_escape(ch: str) -> str:
     """A lone surrogate (an undecodable byte of a file name, as Python keeps it) as that byte's escape: "%FF"."""
-    return f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch
+    return quote(ch, errors="surrogateescape") if "\udc80" <= ch <= "\udcff" else ch
 
 
 class Link(NamedTuple):
