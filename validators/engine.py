@@ -13,6 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import rules as _rules  # noqa: F401 - registers every rule
@@ -20,7 +21,7 @@ from . import schema
 from .fields import ENUMS, FIELDS, base_field, field_label
 from .findings import RULES, FileReport, Finding, Hit, col_letter, make
 from .kinds import KIND_SPECS, KINDS
-from .normalize import excel_digits, normalise
+from .normalize import excel_digits, normaliser
 from .policy import Policy
 from .reader import ReadError, Table, read_workbook
 from .sources import WORKBOOK_SUFFIXES, Member, collect, read_source  # noqa: F401 - collect is part of the API
@@ -101,12 +102,12 @@ def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]
         # a value is its own key, except that True and 1 (False and 0) are equal but normalise differently
         keys = list(zip(map(type, raws), raws)) if bool in set(map(type, raws)) else raws
         known = _norm_memo(fld)  # None for names, IDs, phones: distinct values, normalised once each here
-
-        def norm(k):
-            return normalise(fld, k[1] if type(k) is tuple else k)
-
-        memo = {k: norm(k) if known is None else known[k] if k in known else known.setdefault(k, norm(k))
-                for k in set(keys)}
+        fn = normaliser(fld)
+        norm = fn if keys is raws else lambda k: fn(k[1])
+        if known is None:
+            memo = {k: norm(k) for k in set(keys)}
+        else:
+            memo = {k: known[k] if k in known else known.setdefault(k, norm(k)) for k in set(keys)}
         data[fld] = [memo[k][0] for k in keys]
         data[f"_raw_{fld}"] = raws
         if any(note for _, note in memo.values()):
@@ -163,7 +164,8 @@ def _plain(v):
 
 
 def typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Canonical text -> typed columns for the rules; values the schema rejected become missing."""
+    """Canonical text -> typed columns for the rules; values the schema rejected become missing.  Dates and numbers
+    are parsed once per distinct value (a chunk's 10,000 rows hold a few hundred)."""
     out = {"_t": df["_t"].astype("int64"), "_row": df["_row"].astype("int64")}
     for col in df.columns:
         if col.startswith("_"):
@@ -171,21 +173,42 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
         f = base_field(col)
         s = df[col]
         if f.type == "date":
-            text = s.where(s.astype(str).str.fullmatch(schema.DATE_RE), None)
-            out[col] = pd.to_datetime(text, format="ISO8601", errors="coerce")
+            codes, u = distinct(s)
+            text = u.where(u.astype(str).str.fullmatch(schema.DATE_RE), None)
+            out[col] = spread(pd.to_datetime(text, format="ISO8601", errors="coerce"), codes, s.index)
             prec = text.str.len().map(PRECISION)  # YYYY, YYYY-MM, YYYY-MM-DD
-            out[f"{col}__prec"] = prec.astype(object).where(prec.notna(), None)
+            out[f"{col}__prec"] = spread(prec.astype(object).where(prec.notna(), None), codes, s.index)
         elif f.type == "number":
-            out[col] = pd.to_numeric(s, errors="coerce")
+            codes, u = distinct(s)
+            out[col] = spread(pd.to_numeric(u, errors="coerce"), codes, s.index)
         elif f.type == "id":  # an ID stored as a number has lost digits (IDN006): no further checks on it
             raw = df[f"_raw_{col}"] if f"_raw_{col}" in df else None
-            numeric = raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)) if raw is not None else False
-            out[col] = s.where(~numeric, None) if raw is not None else s
+            if raw is None:
+                out[col] = s
+            else:
+                numeric = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw]
+                out[col] = s.where(~np.array(numeric, dtype=bool), None)
         elif f.type == "enum" and ENUMS[f.enum].strict:
             out[col] = s.where(s.isin(ENUMS[f.enum].canonical()), None)
         else:
             out[col] = s
     return pd.DataFrame(out, index=df.index)
+
+
+def distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each row's value, the distinct values): code -1 where the value is missing."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype=object)
+
+
+def spread(values: pd.Series, codes: np.ndarray, index) -> pd.Series:
+    """Per-distinct-value results back on every row; rows with code -1 are missing (None in an object column)."""
+    if values.dtype == object:  # stays object (pandas would infer str from text), None where missing
+        arr = np.empty(len(values) + 1, dtype=object)
+        arr[:-1] = values.to_numpy()
+        arr[-1] = None
+        return pd.Series(arr[codes], index=index, dtype=object)  # code -1 takes the last: None
+    return pd.Series(pd.api.extensions.take(values.array, codes, allow_fill=True), index=index)
 
 
 # ---------------------------------------------------------------------------------------------------------------

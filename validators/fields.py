@@ -434,7 +434,10 @@ for _fld in FIELDS.values():
     for _s in (_fld.label, *_fld.synonyms):
         _SYNONYMS.setdefault(header_key(_s), _fld.name)
 _COMBINED = re.compile(r"[及和与、/]|以及")
-_LONG_SYNONYMS = sorted((k for k in _SYNONYMS if len(k) >= 4), key=len, reverse=True)
+_LONG_SYNONYMS: dict[int, list[str]] = {}  # length -> synonyms of 4 or more characters of that length, in order
+for _s in _SYNONYMS:
+    if len(_s) >= 4:
+        _LONG_SYNONYMS.setdefault(len(_s), []).append(_s)
 _PARENT_OF: dict[str, str] = {header_key(p): g for g, ps in PARENT_GROUPS.items() for p in ps}
 _CHILD: dict[str, dict[str, str]] = {g: {header_key(k): v for k, v in m.items()} for g, m in CHILD_FIELDS.items()}
 
@@ -451,8 +454,11 @@ def _lookup(key: str) -> str | None:
     # a longer header that contains a distinctive synonym: "申报人身份证号码（18位）", "现工作单位全称"
     if _COMBINED.search(key):  # "现职称及取得时间" holds two facts: reading it as one would misjudge its values
         return None
-    best = max((s for s in _LONG_SYNONYMS if s in key and len(key) <= len(s) + 4), key=len, default=None)
-    return _SYNONYMS[best] if best else None
+    for n in range(len(key), max(4, len(key) - 4) - 1, -1):  # the longest synonym within 4 characters of the key
+        for s in _LONG_SYNONYMS.get(n, ()):
+            if s in key:
+                return _SYNONYMS[s]
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache, partial
 
 from .fields import ENUMS, base_field, squeeze
 
@@ -46,7 +47,7 @@ _CJK = re.compile(r"^[\u4e00-\u9fff·• ]+$")
 
 def norm_text(v, name: str = "") -> Norm:
     t = clean_text(v)
-    if t and name == "name" and _CJK.match(t):
+    if t and name == "name" and " " in t and _CJK.match(t):
         t = t.replace(" ", "")
     return t, None
 
@@ -216,13 +217,19 @@ def norm_enum(v, enum: str) -> Norm:
 
 def normalise(fld: str, v) -> Norm:
     """Canonical text for field ``fld`` (year fields included)."""
+    return normaliser(fld)(v)
+
+
+@lru_cache(maxsize=None)
+def normaliser(fld: str):
+    """The normaliser of field ``fld`` as a function of the raw value (chosen once per field, not per value)."""
     f = base_field(fld)
     if f.type == "date":
-        return norm_date(v)
+        return norm_date
     if f.type == "number":
-        return norm_number(v)
+        return norm_number
     if f.type == "enum":
-        return norm_enum(v, f.enum)
+        return partial(norm_enum, enum=f.enum)
     if f.type == "id":
-        return norm_id(v)
-    return norm_text(v, f.name)
+        return norm_id
+    return partial(norm_text, name=f.name)
