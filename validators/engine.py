@@ -365,7 +365,7 @@ def check_record(record: dict, kind: str, policy: Policy, as_of: dt.date) -> lis
     from .reader import Column
 
     cols = [Column(i, f, field_label(f)) for i, f in enumerate(record)]
-    table = Table("", kind, (1, 1), cols, [2], [list(record.values())])
+    table = Table("", kind, (1, 1), cols, [2], [tuple(record.values())])
     return check_tables([table], policy, as_of)
 
 

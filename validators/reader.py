@@ -15,6 +15,7 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from .fields import header_key, is_parent_header, match_header, squeeze
@@ -256,7 +257,7 @@ class Table:
     header_rows: tuple[int, int]  # first and last Excel row of the header
     columns: list[Column]
     rows: list[int]  # Excel row numbers of the data rows
-    values: list[list]  # raw values, one list per data row, aligned with ``columns``
+    values: list[tuple]  # raw values, one tuple per data row, aligned with ``columns``
     meta: dict = field(default_factory=dict)  # title, unit, fill_date
     unknown: list[str] = field(default_factory=list)  # header texts that map to no field
     formulas: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, formula) without a cached value
@@ -442,13 +443,16 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
     seq_col = next((c.index for c in cols if c.field == "seq"), None)
     rows, values = [], []
     offs = [c.index - grid.c0 for c in cols]
+    pick, reach = itemgetter(*offs), max(offs) + 1  # (two columns at least: a tuple)
     counted = [j for j, c in enumerate(cols) if c.index != seq_col]  # a row needs two values besides 序号
     for r in range(first, grid.r0 + grid.height):
         raw = grid.row(r)
         if r == first and _numbering_row(raw):
             continue
-        lead = next((v for v in raw if not _is_blank(v)), None)
-        if lead is None:
+        for lead in raw:  # the first value that is not blank
+            if lead is not None and not (isinstance(lead, str) and not lead.strip()):
+                break
+        else:
             continue
         if lead.__class__ is str:  # (a row led by a number, e.g. its 序号, is neither a footer nor a 合计 row)
             lead = _text(lead)
@@ -458,8 +462,7 @@ def find_table(grid: Grid, sheet: str) -> Table | None:
                 break
             if lk in SUBTOTAL:
                 continue
-        n = len(raw)
-        vals = [raw[k] if k < n else "" for k in offs]
+        vals = pick(raw) if len(raw) >= reach else tuple(raw[k] if k < len(raw) else "" for k in offs)
         filled = 0
         for j in counted:
             if not _is_blank(vals[j]):
@@ -569,7 +572,7 @@ def read_workbook(src: Source) -> Workbook:
     except Exception as e:  # noqa: BLE001 - calamine raises several error types for damaged files
         raise ReadError("STR001", f"文件无法解析（{type(e).__name__}: {e}）") from None
     zf = zipfile.ZipFile(io.BytesIO(data)) if fmt in ("xlsx", "xlsm") else None
-    parts = sheet_parts(zf) if zf else {}
+    parts = None  # sheet name -> part, read when a table first has empty cells (only they can hide formulas)
     tables, skipped = [], []
     try:
         for meta in wb.sheets_metadata:
@@ -600,8 +603,10 @@ def read_workbook(src: Source) -> Workbook:
             if table.kind is None:  # no kind: not one of the tables this tool checks
                 skipped.append(name)
                 continue
-            if name in parts and _has_blanks(table):  # only empty cells can be formulas without values
-                table.formulas = _table_formulas(table, formula_cells(zf, parts[name]))
+            if zf and _has_blanks(table):  # only empty cells can be formulas without values
+                parts = sheet_parts(zf) if parts is None else parts
+                if name in parts:
+                    table.formulas = _table_formulas(table, formula_cells(zf, parts[name]))
             tables.append(table)
     finally:
         wb.close()

@@ -316,7 +316,7 @@ def check_grid(values, policy=None, as_of=None, kind=None) -> list[str]:
     table = find_table(Grid([list(r) for r in g], (0, 0), []), "")
     if table is None:
         raise InputError("表头无法识别：至少需要两个可识别的列名（如 姓名、身份证号码）")
-    table.values = [[inputs.cell(v, c.field) for v, c in zip(vals, table.columns)] for vals in table.values]
+    table.values = [tuple(inputs.cell(v, c.field) for v, c in zip(vals, table.columns)) for vals in table.values]
     table.kind = _kind(kind) or table.kind
     if table.kind is None:
         raise InputError("无法判断表格类型，请在最后一个参数写明，如“继续教育学时登记表”")
