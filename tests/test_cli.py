@@ -188,3 +188,27 @@ def test_a_file_name_that_is_not_utf8_is_validated_and_linked(tmp_path):
     assert 'href="annotated/%B5%A5%B1%ED%20roster.xlsx"' in (out / "report.html").read_text(encoding="utf-8")
     link = openpyxl.load_workbook(out / "summary.xlsx")["文件"]["J2"].hyperlink
     assert link.target == "annotated\\%B5%A5%B1%ED%20roster.xlsx"
+
+
+def test_the_command_exits_with_mains_code_and_frozen_objects(monkeypatch):
+    """``zhicheng`` (cli.run) exits with main's code, the run's objects frozen so that shutting down skips them."""
+    import gc
+
+    from zhicheng import cli
+
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    assert gc.get_freeze_count() == 0
+    try:
+        with pytest.raises(SystemExit) as e:
+            cli.run()
+        assert e.value.code == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_python_m_zhicheng_runs_the_command(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "zhicheng", "validate", str(ROOT / "examples" / "干净的花名册.xlsx"),
+                          "--out", str(tmp_path / "o"), "--quiet", "--jobs", "0"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "o" / "findings.json").is_file()

@@ -201,5 +201,18 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
+def run() -> None:
+    """The ``zhicheng`` command: :func:`main`, then exit.
+
+    Everything the run made lives until the process ends, so the objects are frozen first (``gc.freeze``): the
+    garbage collections Python makes while shutting down then skip them.  With pandas loaded those took about
+    0.3 s of every run (measured: 0.32 s from the last output to the process's end, 0.04 s frozen)."""
+    code = main()
+    import gc
+
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
