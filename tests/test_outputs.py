@@ -662,6 +662,23 @@ def test_summary_text_is_never_a_formula_and_bad_characters_go(tmp_path):
     assert ws["K2"].value == "=单位" and ws["K2"].data_type == "s"
 
 
+def test_summary_past_excels_row_limit_says_how_many_rows_are_left_out(tmp_path, monkeypatch):
+    """A sheet never passes Excel's 1,048,576 rows (a file past it does not open): the last row says how many rows
+    were left out and where they are (the limit is lowered here to 4 rows)."""
+    from zhicheng.validators.outputs import Outputs, summary
+
+    findings = [make("FMT003", file="r.xlsx", sheet="花名册", row=3 + i, column="性别", cell=f"C{3 + i}", value="x",
+                     allowed="男") for i in range(7)]
+    result = engine.RunResult([engine.FileReport("r.xlsx", kind="applicant_roster", status="error")], findings,
+                              {"r.xlsx": tmp_path / "r.xlsx"})
+    monkeypatch.setattr(summary, "MAX_ROWS", 4)
+    summary.write(tmp_path / "s.xlsx", view_of(result, Outputs(tmp_path / "s.xlsx", tmp_path / "r.html")))
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["问题清单"]
+    assert ws.max_row == 4
+    assert [ws.cell(row=r, column=4).value for r in (2, 3)] == [3, 4]  # the first two findings, in order
+    assert ws["A4"].value.startswith("另有 5 行未列出") and "findings.json" in ws["A4"].value
+
+
 def test_summary_links_to_copies_whatever_their_names(tmp_path):
     """"#", "%" and spaces in a copy's path are part of the file's name, not a place inside it or an escape."""
     from workbook_view import link

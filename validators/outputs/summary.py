@@ -27,6 +27,7 @@ STATUS_FILL = {"error": "FFFFC7CE", "unreadable": "FFFFC7CE", "warning": "FFFFEB
 URL_ESCAPES = {"%": "%25", '"': "%22", " ": "%20", "<": "%3c", ">": "%3e", "[": "%5b", "]": "%5d", "^": "%5e",
                "`": "%60", "{": "%7b", "}": "%7d", "#": "%23"}
 MAX_LINKS, MAX_URL = 65_530, 2_079  # Excel's limits: links a sheet, characters a link
+MAX_ROWS = 1_048_576  # Excel's rows a sheet: past it, one last row says how many rows were left out
 BATCH = 2_000  # rows joined per write: a run of 100,000 findings never holds its sheet in memory
 
 
@@ -112,8 +113,14 @@ class Book:
                                          for i, w in enumerate(widths, 1)) + '</cols><sheetData>').encode())
             out = ['<row r="1">' + "".join(cell(f"{x}1", h, self.head) for x, h in zip(letters, head)) + "</row>"]
             n = 0
+            rows = iter(rows)
             for n, values in enumerate(rows, 1):
                 r = n + 1
+                if r == MAX_ROWS:  # the sheet's last row: how many rows are left out
+                    note = (f"另有 {1 + sum(1 for _ in rows)} 行未列出：超过了 Excel 每个工作表 {MAX_ROWS} 行的上限。"
+                            "完整的清单见 findings.json。")
+                    out.append(f'<row r="{r}">{cell(f"A{r}", note, None)}</row>')
+                    break
                 styles = fixed
                 if per_row:
                     styles = list(fixed)
