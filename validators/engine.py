@@ -173,13 +173,13 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
         f = base_field(col)
         s = df[col]
         if f.type == "date":
-            codes, u = distinct(s)
+            codes, u = schema.distinct(s)
             text = u.where(u.astype(str).str.fullmatch(schema.DATE_RE), None)
             out[col] = spread(pd.to_datetime(text, format="ISO8601", errors="coerce"), codes, s.index)
             prec = text.str.len().map(PRECISION)  # YYYY, YYYY-MM, YYYY-MM-DD
             out[f"{col}__prec"] = spread(prec.astype(object).where(prec.notna(), None), codes, s.index)
         elif f.type == "number":
-            codes, u = distinct(s)
+            codes, u = schema.distinct(s)
             out[col] = spread(pd.to_numeric(u, errors="coerce"), codes, s.index)
         elif f.type == "id":  # an ID stored as a number has lost digits (IDN006): no further checks on it
             raw = df[f"_raw_{col}"] if f"_raw_{col}" in df else None
@@ -193,12 +193,6 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col] = s
     return pd.DataFrame(out, index=df.index)
-
-
-def distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """(code of each row's value, the distinct values): code -1 where the value is missing."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    return codes, pd.Series(uniques, dtype=object)
 
 
 def spread(values: pd.Series, codes: np.ndarray, index) -> pd.Series:

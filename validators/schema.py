@@ -24,12 +24,17 @@ USCC_RE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 YEAR_BASES = ("ce_hours", "appraisal", "ce_prof_hours", "ce_public_hours")
 
 
-def by_distinct(s: pd.Series, ok) -> pd.Series:
-    """``ok(value)`` for every row of ``s``, called once per distinct value (True where the value is missing).
-
-    A chunk's 10,000 rows hold a few hundred distinct dates, numbers and enumeration values; pandas' own string
-    checks call Python once per row."""
+def distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each row's value, the distinct values): code -1 where the value is missing.  A chunk's 10,000 rows
+    hold a few hundred distinct dates, numbers and enumeration values: checks and typing look at each once."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype=object)
+
+
+def by_distinct(s: pd.Series, ok) -> pd.Series:
+    """``ok(value)`` for every row of ``s``, called once per distinct value (True where the value is missing);
+    pandas' own string checks call Python once per row."""
+    codes, uniques = distinct(s)
     judged = np.fromiter((bool(ok(v)) for v in uniques), dtype=bool, count=len(uniques))
     return pd.Series(np.append(judged, True)[codes], index=s.index)  # code -1 (missing): the appended True
 

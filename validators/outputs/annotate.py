@@ -26,7 +26,7 @@ from lxml import etree
 from ..findings import SEVERITY_ORDER, Finding, sort_key
 from ..reader import sniff
 from . import SEVERITY_CN, atomic_path, clean_text
-from .xlsx import (APP_NS, CT, CT_COMMENTS, CT_STYLES, CT_VML, CT_WORKSHEET, NS, R_NS, VT_NS, WORKBOOK_ORDER, Package,
+from .xlsx import (esc, APP_NS, CT, CT_COMMENTS, CT_STYLES, CT_VML, CT_WORKSHEET, NS, R_NS, VT_NS, WORKBOOK_ORDER, Package,
                    Styles, TreeSheet, Unsupported, col_letters, insert_ordered, open_sheet, parse_xml, q, quote_sheet,
                    split_ref, TAB_SELECTED)
 
@@ -196,14 +196,6 @@ WIDE = re.compile("[\u2e80-\U0010ffff]")
 def text_width(text: str) -> int:
     """Width in Excel character units: CJK and full-width characters count twice."""
     return len(text) + len(WIDE.findall(text))
-
-
-def esc(text: str, attr: bool = False) -> str:
-    """XML-escaped text (CR kept as a character reference so it survives parsing)."""
-    text = clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    if attr:
-        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-    return text
 
 
 def result_sheet(name: str, findings: list[Finding], lines: list[str], sheets: set[str],

@@ -11,15 +11,14 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 import zipfile
 
 from lxml import etree
 
 from ..findings import RULES
 from ..kinds import KINDS
-from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, clean_text, rule_section
-from .xlsx import NS, R_NS, REL, Styles, col_letters, quote_sheet, to_bytes
+from . import CATEGORY_CN, SEVERITY_CN, STATUS_CN, View, atomic_path, rule_section
+from .xlsx import CT, CT_STYLES, CT_WORKSHEET, NS, R_NS, REL, Styles, col_letters, esc, quote_sheet, to_bytes
 
 HEAD_FILL = "FFD9D9D9"
 STATUS_FILL = {"error": "FFFFC7CE", "unreadable": "FFFFC7CE", "warning": "FFFFEB9C", "ok": "FFC6EFCE",
@@ -98,7 +97,7 @@ class Book:
             if v is None or v == "":
                 return f'<c r="{ref}"{sa}/>' if style else ""
             if isinstance(v, str):
-                return f'<c r="{ref}"{sa} t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
+                return f'<c r="{ref}"{sa} t="inlineStr"><is><t xml:space="preserve">{esc(v)}</t></is></c>'
             if isinstance(v, bool):
                 return f'<c r="{ref}"{sa} t="b"><v>{int(v)}</v></c>'
             return f'<c r="{ref}"{sa}><v>{v}</v></c>'
@@ -144,7 +143,7 @@ class Book:
             fh.write("".join(out).encode())
         if links:
             self.zf.writestr(f"xl/worksheets/_rels/sheet{n_sheet}.xml.rels", RELS.format("".join(
-                f'<Relationship Id="rId{i}" Type="{REL}hyperlink" Target="{_attr(t)}" '
+                f'<Relationship Id="rId{i}" Type="{REL}hyperlink" Target="{esc(t, True)}" '
                 'TargetMode="External"/>' for i, (_, t) in enumerate(links, 1))))
         self.sheets.append((title, f"{quote_sheet(title)}!$A$1:${letters[-1]}${n + 1}" if ref else None))
 
@@ -152,46 +151,36 @@ class Book:
         """The parts that list the sheets, then the zip's directory."""
         zf, sheets = self.zf, self.sheets
         try:
-            overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{CT}spreadsheetml.'
-                                'worksheet+xml"/>' for i in range(1, len(sheets) + 1))
+            overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{CT_WORKSHEET}"/>'
+                                for i in range(1, len(sheets) + 1))
             zf.writestr("[Content_Types].xml", CONTENT_TYPES.format(overrides))
             zf.writestr("_rels/.rels", RELS.format(
                 f'<Relationship Id="rId1" Type="{REL}officeDocument" Target="xl/workbook.xml"/>'
                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
                 'metadata/core-properties" Target="docProps/core.xml"/>'))
-            zf.writestr("docProps/core.xml", CORE.format(escape(self.author)))
+            zf.writestr("docProps/core.xml", CORE.format(esc(self.author)))
             zf.writestr("xl/_rels/workbook.xml.rels", RELS.format(
                 "".join(f'<Relationship Id="rId{i}" Type="{REL}worksheet" Target="worksheets/sheet{i}.xml"/>'
                         for i in range(1, len(sheets) + 1))
                 + f'<Relationship Id="rId{len(sheets) + 1}" Type="{REL}styles" Target="styles.xml"/>'))
             zf.writestr("xl/styles.xml", to_bytes(self.styles.root))
             names = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-                            f"{escape(ref)}</definedName>" for i, (_, ref) in enumerate(sheets) if ref)
+                            f"{esc(ref)}</definedName>" for i, (_, ref) in enumerate(sheets) if ref)
             zf.writestr("xl/workbook.xml", (
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{NS}" '
                 f'xmlns:r="{R_NS}"><bookViews><workbookView activeTab="0"/></bookViews><sheets>'
-                + "".join(f'<sheet name="{_attr(t)}" sheetId="{i}" r:id="rId{i}"/>'
+                + "".join(f'<sheet name="{esc(t, True)}" sheetId="{i}" r:id="rId{i}"/>'
                           for i, (t, _) in enumerate(sheets, 1))
                 + "</sheets>" + (f"<definedNames>{names}</definedNames>" if names else "") + "</workbook>"))
         finally:
             zf.close()
 
 
-def _attr(v: str) -> str:
-    return escape(clean_text(v), {'"': "&quot;"})
-
-
-def _text(v: str) -> str:
-    """Cell text for XML: characters XML cannot hold removed, CR kept as a character reference."""
-    return escape(clean_text(v)).replace("\r", "&#13;")
-
-
-CT = "application/vnd.openxmlformats-officedocument."
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
                  'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
                  'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/'
                  f'xml"/><Override PartName="/xl/workbook.xml" ContentType="{CT}spreadsheetml.sheet.main+xml"/>'
-                 f'<Override PartName="/xl/styles.xml" ContentType="{CT}spreadsheetml.styles+xml"/><Override '
+                 f'<Override PartName="/xl/styles.xml" ContentType="{CT_STYLES}"/><Override '
                  'PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties'
                  '+xml"/>{}</Types>')
 RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'

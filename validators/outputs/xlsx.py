@@ -20,6 +20,7 @@ from typing import Callable
 from lxml import etree
 
 from ..reader import check_zip
+from . import clean_text
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -54,6 +55,14 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False
 
 class Unsupported(Exception):
     """The package cannot be rewritten in place; the caller rebuilds the workbook from its values."""
+
+
+def esc(text: str, attr: bool = False) -> str:
+    """XML-escaped text (CR kept as a character reference so it survives parsing)."""
+    text = clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    if attr:
+        text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return text
 
 
 def q(tag: str, ns: str = NS) -> str:
