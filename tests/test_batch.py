@@ -503,3 +503,26 @@ def test_workers_fork_only_when_no_other_thread_runs():
     finally:
         stop.set()
         t.join()
+
+
+def test_chunks_shrink_towards_the_end_and_a_small_remainder_joins_the_last(tmp_path):
+    def sizes(n, jobs, cap=batch.MAX_CHUNK):
+        tasks = batch._chunks([(tmp_path / f"{i}.xlsx", f"{i}.xlsx") for i in range(n)], jobs, cap)
+        assert [d for t in tasks for _, d in t.items] == [f"{i}.xlsx" for i in range(n)]  # each once, in order
+        return [len(t.items) for t in tasks]
+
+    assert sizes(300, 2) == [50, 50, 50, 50, 50, 25, 13, 12]  # no chunk of 2 at the end: 8 fixed costs, not 13
+    assert sizes(300, 1) == [50] * 6
+    assert sizes(15, 2) == [8, 7]  # both workers get a chunk before a remainder is merged
+    assert sizes(3, 2) == [3]
+    assert sizes(7, 2, cap=3) == [3, 3, 1]  # a smaller --chunk-size is never exceeded
+    assert max(sizes(5000, 4)) == batch.MAX_CHUNK
+
+
+def test_a_chunk_closes_at_its_byte_budget(tmp_path):
+    items = []
+    for i in range(6):
+        p = tmp_path / f"{i}.xlsx"
+        p.write_bytes(b"x" * 1000)
+        items.append((p, p.name))
+    assert [len(t.items) for t in batch._chunks(items, 1, 50, max_bytes=2500)] == [3, 3]
