@@ -244,6 +244,9 @@ def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | 
         os.close(fd)
     if memory and resource is not None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # A chunk's objects die with it and hardly any form cycles (about ten a chunk): the collector runs once after
+    # each chunk instead of some thirty times during it (3 % of a worker's time, measured)
+    gc.disable()
     while True:
         try:
             msg = conn.recv()
@@ -260,6 +263,9 @@ def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | 
                 conn.send(("error", task_id, f"{type(e).__name__}: {e}"[:300]))
             except Exception:  # noqa: BLE001
                 return
+        finally:
+            chunk = None
+            gc.collect()
 
 
 def _context():
