@@ -65,7 +65,9 @@ class Context:
         got = self._cells.get(key)
         if got is None or got[0] is not self.frame:
             s = self.frame[col]
-            got = self._cells[key] = (self.frame, dict(zip(s.index, s.tolist())))
+            index = s.index  # a chunk's frame is numbered 0..n-1: its values are looked up by position
+            positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+            got = self._cells[key] = (self.frame, s.tolist() if positional else dict(zip(index, s.tolist())))
         return got[1][idx]
 
 
