@@ -166,3 +166,17 @@ def test_ce_hours_duplicate_key_includes_year(tmp_path, run):
                   [[2021, "张三", GOOD, 90], [2022, "张三", GOOD, 90], [2022, "张三", GOOD, 90]])
     _, fs = run(p)
     assert [(f.code, f.row) for f in fs if f.code.startswith("DUP")] == [("DUP001", 4)]
+
+
+def test_a_finding_comes_back_from_its_dict_with_repeated_texts_shared():
+    import json
+
+    from zhicheng.validators.findings import Finding, make
+
+    made = [make("IDN001", file="单位甲.xlsx", sheet="花名册", row=5 + i, column="身份证号码", cell=f"D{5 + i}",
+                 value=12345, length=5) for i in range(2)]
+    made.append(make("STR002", file="单位甲.xlsx"))  # no sheet, row, column or value
+    back = [Finding.from_dict(json.loads(json.dumps(f.to_dict(), ensure_ascii=False))) for f in made]
+    assert back == made
+    assert back[0].file is back[1].file and back[0].sheet is back[1].sheet and back[0].column is back[1].column
+    assert back[0].code is back[1].code

@@ -426,7 +426,7 @@ class RunKeys:
 
     def add(self, file: str, data: dict[str, list]) -> None:
         start = len(self.ids)
-        self.ids.extend(hash(v) for v in data.get("id_number", ()) if v is not None)
+        self.ids.extend([hash(v) for v in data.get("id_number", ()) if v is not None])
         self.spans[file] = (start, len(self.ids))
         if "committee" in data and "unit" in data:
             for u, c in zip(data["unit"], data["committee"]):
