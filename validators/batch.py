@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engine
+from . import engine, fastjson
 from .findings import FileReport, Finding, make
 from .policy import Policy
 from .reader import ReadError
@@ -150,7 +150,7 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | 
         }
         if copies and rep.file in copies:
             record["copy"] = copies[rep.file]
-        lines.append(json.dumps(record, ensure_ascii=False, default=str))
+        lines.append(fastjson.dumps(record))
     return lines
 
 
@@ -170,8 +170,8 @@ def failure_line(display: str, src, reason: str, key: dict) -> str:
     sha = _file_key(src)
     rep = FileReport(display, sha256=sha, status="unreadable")
     finding = make("STR005", file=display, reason=reason)
-    return json.dumps({"key": {**key, "file": display, "sha256": sha}, "report": rep.to_dict(),
-                       "findings": [finding.to_dict()], "tables": [], "cross": None}, ensure_ascii=False)
+    return fastjson.dumps({"key": {**key, "file": display, "sha256": sha}, "report": rep.to_dict(),
+                           "findings": [finding.to_dict()], "tables": [], "cross": None})
 
 
 class Journal:
@@ -227,7 +227,7 @@ class Journal:
 def _records(journal: Journal, wanted: dict[int, str]):
     for i, line in journal:
         if i in wanted:
-            yield wanted[i], json.loads(line)
+            yield wanted[i], fastjson.loads(line)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
             last: dict[str, int] = {}
             for i, line in journal:
                 try:
-                    k = json.loads(line)["key"]
+                    k = fastjson.loads(line)["key"]
                 except (ValueError, KeyError, TypeError):
                     continue
                 if k.get("sha256") and want.get(k.get("file")) == k:
@@ -423,7 +423,7 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
         def finished(lines: list[str], displays: list[str]):
             for i, d, line in zip(journal.append(lines), displays, lines):
                 wanted[i] = d
-                first.add(d, json.loads(line))
+                first.add(d, fastjson.loads(line))
             if progress:
                 progress(len(lines))
 

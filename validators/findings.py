@@ -57,6 +57,8 @@ class Finding:
         v = d["value"]
         if v is not None and not isinstance(v, (str, int, float, bool)):
             d["value"] = str(v)
+        elif isinstance(v, int) and not -(2 ** 63) <= v < 2 ** 63:
+            d["value"] = str(v)  # beyond 64 bits: JSON readers (orjson among them) would make it a float
         return d
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from ..fastjson import dumps as dump
 from . import View, atomic_path
-
-
-def dump(v) -> str:
-    return json.dumps(v, ensure_ascii=False)
 
 
 def write(path: Path, view: View) -> None:
