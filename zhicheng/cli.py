@@ -72,8 +72,8 @@ def cmd_validate(args) -> int:
         return EXIT_FAILED
     try:
         with terminal.progress(len(items), args.quiet) as advance:
-            result = engine.validate_paths(args.paths, policy, as_of, progress=advance, jobs=args.jobs, out=out,
-                                           resume=args.resume, stage=not args.no_annotate, **engine_options)
+            result = batch.run(items, policy, as_of, progress=advance, jobs=args.jobs, out=out, resume=args.resume,
+                               stage=not args.no_annotate, **engine_options)
     except batch.EngineError as e:
         print(f"错误：{e}", file=sys.stderr)
         return EXIT_FAILED
