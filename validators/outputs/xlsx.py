@@ -57,8 +57,14 @@ class Unsupported(Exception):
     """The package cannot be rewritten in place; the caller rebuilds the workbook from its values."""
 
 
+# what esc changes: text without any of these (most cell texts) is returned as it is, after one search
+_ESCAPED = re.compile('[&<>\r"\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
 def esc(text: str, attr: bool = False) -> str:
     """XML-escaped text (CR kept as a character reference so it survives parsing)."""
+    if not _ESCAPED.search(text):
+        return text
     text = clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     if attr:
         text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
