@@ -352,7 +352,8 @@ class Worker:
 def _chunks(items: list, jobs: int, chunk_size: int, max_bytes: int = CHUNK_BYTES) -> list[Task]:
     """Guided chunking: full chunks while plenty is left, then each chunk a ``jobs``-th of what is left, so the
     workers finish together; a remainder under MIN_CHUNK joins the last chunk (a chunk has a fixed cost) once every
-    worker has one.  For 300 files and 2 jobs: 50, 50, 50, 50, 50, 25, 13, 12.  A chunk also closes at ``max_bytes`` of input."""
+    worker has one.  For 300 files and 2 jobs: 50, 50, 50, 50, 50, 25, 13, 12.  A chunk also closes at
+    ``max_bytes`` of input."""
     cap = max(1, min(chunk_size, MAX_CHUNK))
     tasks, i = [], 0
     while i < len(items):
