@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engine, fastjson
+from . import engine, fastjson, preread
 from .findings import FileReport, Finding, make
 from .policy import Policy
 from .reader import ReadError
@@ -56,7 +56,7 @@ JOURNAL = "journal.jsonl"
 TABLE_FIELDS = tuple(engine.TableRef.__dataclass_fields__)
 DEFAULT_TIMEOUT = 120.0  # seconds for one file to be read (and for a chunk's checks, plus CHECK_SECONDS a file)
 CHECK_SECONDS = 2.0
-DEFAULT_MEMORY = 3 * 1024 ** 3  # address space of one worker
+DEFAULT_MEMORY = preread.DEFAULT_MEMORY  # address space of one worker
 CHUNK_BYTES = 16 * 1024 * 1024  # a chunk closes at this many input bytes …
 MAX_CHUNK = 50  # … or files
 MIN_CHUNK = 8  # a chunk has a fixed cost (one pandera call, the rules' column screens): about 25 ms
@@ -254,9 +254,10 @@ def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | 
             return
         if msg is None:
             return
-        task_id, items, staged = msg
+        task_id, items, staged, ready = msg
         try:
-            chunk = engine.process_chunk(items, policy, as_of, lambda i: conn.send(("file", task_id, i)))
+            chunk = engine.process_chunk(items, policy, as_of, lambda i: conn.send(("file", task_id, i)),
+                                         (lambda i: preread.load(ready[i])) if ready else None)
             conn.send(("done", task_id, _finish_chunk(items, chunk, key, stage if staged else None, policy, as_of)))
         except BaseException as e:  # noqa: BLE001 - reported as the chunk's failure; the parent isolates files
             try:
@@ -300,13 +301,14 @@ class Worker:
         self.deadline = 0.0
         self.log_mark = 0
 
-    def give(self, task: Task, task_id: int, timeout: float):
+    def give(self, task: Task, task_id: int, timeout: float, ready: dict[str, Path]):
         if not self.proc.is_alive():  # died while idle (e.g. the system's OOM killer): not this task's fault
             raise OSError("worker gone")
         self.task, self.task_id, self.current = task, task_id, 0
         self.deadline = time.monotonic() + timeout
         self.log_mark = self.log.stat().st_size if self.log.exists() else 0
-        self.conn.send((task_id, task.items, task.stage))
+        paths = [ready.get(d) for _, d in task.items] if ready else None
+        self.conn.send((task_id, task.items, task.stage, paths if paths and any(paths) else None))
 
     def stop(self, kill: bool = False):
         if kill:
@@ -389,13 +391,17 @@ def _file_key(src) -> str | None:
 
 def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path | None = None,
         resume: bool = False, chunk_size: int = MAX_CHUNK, progress=None, timeout: float = DEFAULT_TIMEOUT,
-        memory: int | None = DEFAULT_MEMORY, scheduler=None, stage: bool = False) -> engine.RunResult:
+        memory: int | None = DEFAULT_MEMORY, scheduler=None, stage: bool = False,
+        ahead: preread.Preread | None = None) -> engine.RunResult:
     """``scheduler``: None for local workers; a Dask scheduler address, ``"local"`` (a LocalCluster of ``jobs``
     worker processes) or a ``distributed.Client`` to run the per-file stage on a Dask cluster.
 
     ``stage``: local workers also make the annotated copy of each file with findings while they hold its
     findings, under ``OUT/``:data:`.outputs.copies.STAGING` (``RunResult.staged``); the outputs then only move
-    them into place.  Not on a Dask cluster, whose workers need not share OUT."""
+    them into place.  Not on a Dask cluster, whose workers need not share OUT.
+
+    ``ahead``: a reader started before the imports (:func:`.preread.start`), stopped here; the files it has
+    read are not read again."""
     key = {"policy": policy_id(policy), "as_of": as_of.isoformat(), "tool": tool_fingerprint()}
     journal = Journal(Path(out) / JOURNAL if out is not None else None, resume)
     wanted: dict[int, str] = {}  # journal line -> display name
@@ -428,6 +434,7 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
             if progress:
                 progress(len(lines))
 
+        ready = ahead.stop() if ahead is not None else {}  # (its files are read by now, or by the workers)
         if scheduler is not None and todo:  # (nothing left after a resume: no cluster to start)
             with dask_client(scheduler, jobs) as client:
                 workers = max(1, len(client.scheduler_info()["workers"]))
@@ -442,9 +449,9 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
             staging = Path(out) / copies.STAGING
             staging.mkdir(parents=True, exist_ok=True)
         if jobs <= 0:
-            _run_here(tasks, policy, as_of, key, finished, staging)
+            _run_here(tasks, policy, as_of, key, finished, staging, ready)
         else:
-            _run_pool(tasks, policy, as_of, key, finished, jobs, timeout, memory, staging)
+            _run_pool(tasks, policy, as_of, key, finished, jobs, timeout, memory, staging, ready)
         return _assemble(journal, wanted, items, policy, as_of, len(items) - len(todo), first)
     finally:
         journal.close()
@@ -465,12 +472,15 @@ def _fail(task: Task, reason: str, key: dict, finished, queue: deque | None, cul
         finished([failure_line(d, src, reason, key)], [d])
 
 
-def _run_here(tasks: list[Task], policy, as_of, key, finished, stage: Path | None):
+def _run_here(tasks: list[Task], policy, as_of, key, finished, stage: Path | None,
+              ready: dict[str, Path] | None = None):
     queue = deque(tasks)
     while queue:
         task = queue.popleft()
         try:
-            chunk = engine.process_chunk(task.items, policy, as_of)
+            paths = [ready.get(d) for _, d in task.items] if ready else None
+            chunk = engine.process_chunk(task.items, policy, as_of,
+                                         ready=(lambda i: preread.load(paths[i])) if paths else None)
             lines = _finish_chunk(task.items, chunk, key, stage if task.stage else None, policy, as_of)
         except Exception as e:  # noqa: BLE001 - same isolation as in a worker
             _fail(task, f"{type(e).__name__}: {e}", key, finished, queue)
@@ -479,7 +489,7 @@ def _run_here(tasks: list[Task], policy, as_of, key, finished, stage: Path | Non
 
 
 def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeout: float, memory,
-              stage: Path | None):
+              stage: Path | None, ready: dict[str, Path] | None = None):
     ctx = _context()
     if ctx.get_start_method() == "fork":
         # what is imported now lives as long as the process: out of the collector's way, so a forked worker's
@@ -507,7 +517,7 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
                 serial += 1
                 task = queue.popleft()
                 try:
-                    w.give(task, serial, timeout)
+                    w.give(task, serial, timeout, ready)
                     lost = 0
                 except OSError:  # died while idle: replace it
                     w.task = None

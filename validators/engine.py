@@ -8,7 +8,6 @@ across workbooks, cross-sheet consistency) need is kept as a small frame for the
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,28 +17,15 @@ import pandas as pd
 
 from . import rules as _rules  # noqa: F401 - registers every rule
 from . import schema
-from .fields import ENUMS, FIELDS, base_field, field_label
-from .findings import RULES, FileReport, Finding, Hit, col_letter, make
-from .kinds import KIND_SPECS, KINDS
-from .normalize import excel_digits, normaliser
+from .fields import ENUMS, base_field, field_label
+from .findings import RULES, FileReport, Finding, Hit, make
+from .ingest import FileRead, TableRef, _plain, add, read_one, table_columns  # noqa: F401 - the stage before
 from .policy import Policy
-from .reader import ReadError, Table, read_workbook
+from .reader import Table
 from .sources import WORKBOOK_SUFFIXES, Member, collect, read_source  # noqa: F401 - collect is part of the API
 
 PROVENANCE = ("_t", "_row")
 PRECISION = {4: "Y", 7: "M", 10: "D"}  # length of an ISO date -> what it was written to
-
-
-@dataclass
-class TableRef:
-    """What a finding needs to know about the table a row came from."""
-
-    file: str
-    sheet: str
-    kind: str
-    columns: dict[str, tuple[str, str]]  # field -> (header as written, column letter)
-    header_row: int
-    meta: dict = field(default_factory=dict)  # the reader's title, unit, fill_date (填报/审查日期)
 
 
 @dataclass
@@ -93,50 +79,6 @@ def run_fields() -> list[str]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]) -> dict[str, list]:
-    """Canonical text per field, raw values beside it, provenance, as column lists; normaliser notes become
-    findings.  Each distinct value of a column is normalised once."""
-    n = len(table.rows)
-    data: dict[str, list] = {"_t": [tid] * n, "_row": list(table.rows)}
-    by_col = list(zip(*table.values)) if n else [()] * len(table.columns)
-    for col, raws in zip(table.columns, by_col):
-        fld = col.field
-        # a value is its own key, except that True and 1 (False and 0) are equal but normalise differently
-        keys = list(zip(map(type, raws), raws)) if bool in set(map(type, raws)) else raws
-        known = _norm_memo(fld)  # None for names, IDs, phones: distinct values, normalised once each here
-        fn = normaliser(fld)
-        norm = fn if keys is raws else lambda k: fn(k[1])
-        if known is None:
-            memo = {k: norm(k) for k in set(keys)}
-        else:
-            memo = {k: known[k] if k in known else known.setdefault(k, norm(k)) for k in set(keys)}
-        data[fld] = [memo[k][0] for k in keys]
-        data[f"_raw_{fld}"] = raws
-        if any(note for _, note in memo.values()):
-            for r, k, v in zip(table.rows, keys, raws):
-                c, note = memo[k]
-                if note:
-                    findings.append(make(note, file=ref.file, sheet=ref.sheet, row=r, column=col.header,
-                                         cell=f"{col.letter}{r}", value=_plain(v), parsed=c if c else ""))
-    return data
-
-
-_NORM: dict[tuple, dict] = {}  # normaliser -> {raw value (or (type, value)): (canonical, note)}, across chunks
-_NORM_MAX = 50_000  # entries per normaliser (a few MB): memory stays bounded whatever the batch
-_SHARED = ("date", "number", "enum")  # values that repeat across workbooks; names, IDs, phones do not
-
-
-def _norm_memo(fld: str) -> dict | None:
-    f = base_field(fld)
-    if f.type not in _SHARED:
-        return None
-    key = (f.type, f.enum)
-    memo = _NORM.get(key)
-    if memo is None or len(memo) > _NORM_MAX:
-        memo = _NORM[key] = {}
-    return memo
-
-
 def table_frame(table: Table, tid: int, ref: TableRef, findings: list[Finding]) -> pd.DataFrame:
     """One table as a frame (see :func:`table_columns`)."""
     return frame_of([table_columns(table, tid, ref, findings)])
@@ -155,14 +97,6 @@ def frame_of(parts: list[dict[str, list]]) -> pd.DataFrame:
             col.extend(got if got is not None else [None] * len(p["_row"]))
         data[c] = col
     return pd.DataFrame(data, dtype=object)
-
-
-def _plain(v):
-    if isinstance(v, float) and v.is_integer():
-        return int(excel_digits(v))
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    return v
 
 
 def typed(df: pd.DataFrame) -> pd.DataFrame:
@@ -251,58 +185,11 @@ def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def read_file(path: Path | Member, display: str, ctx: Context, findings: list[Finding], frames: dict[str, list],
-              cross_rows: list) -> FileReport:
-    rep = FileReport(display)
-    try:
-        data = read_source(path)
-        rep.sha256 = hashlib.sha256(data).hexdigest()
-        wb = read_workbook(data)
-    except ReadError as e:
-        findings.append(make(e.code, file=display, reason=e.reason))
-        rep.status = "unreadable"
-        return rep
-    except Exception as e:  # noqa: BLE001 - whatever a hostile file does, the batch goes on
-        findings.append(make("STR005", file=display, reason=f"{type(e).__name__}: {e}"))
-        rep.status = "unreadable"
-        return rep
-    ext = path.suffix.lower().lstrip(".")
-    if ext in ("xlsx", "xlsm", "xls", "ods") and ext != wb.format and {ext, wb.format} != {"xlsx", "xlsm"}:
-        findings.append(make("STR008", file=display, ext=f".{ext}", actual=f".{wb.format}"))
-    if not wb.tables:
-        findings.append(make("STR002", file=display))
-        return rep
-    for table in wb.tables:
-        tid = len(ctx.tables)
-        ref = TableRef(display, table.sheet, table.kind,
-                       {c.field: (c.header, c.letter) for c in table.columns}, table.header_rows[1], table.meta)
-        ctx.tables[tid] = ref
-        rep.tables.append({"kind": table.kind, "sheet": table.sheet, "rows": len(table.rows),
-                           "header_row": table.header_rows[1], **{k: v for k, v in table.meta.items()}})
-        rep.unit = rep.unit or table.meta.get("unit")
-        spec = KIND_SPECS[table.kind]
-        missing = [f for f in spec.required_columns if table.column(f) is None]
-        if missing:
-            findings.append(make("STR003", file=display, sheet=table.sheet, row=table.header_rows[1],
-                                 kind=KINDS[table.kind], missing="、".join(FIELDS[m].label for m in missing)))
-        for r, c, formula in table.formulas:
-            header = next((col.header for col in table.columns if col.index == c), None)
-            findings.append(make("STR010", file=display, sheet=table.sheet, row=r, column=header,
-                                 cell=f"{col_letter(c)}{r}", value=f"={formula}" if formula else "（共享公式）"))
-        if not table.rows:
-            findings.append(make("STR009", file=display, sheet=table.sheet, row=table.header_rows[1]))
-            continue
-        frames.setdefault(table.kind, []).append(table_columns(table, tid, ref, findings))
-    main = max(rep.tables, key=lambda t: t["rows"])
-    rep.kind, rep.sheet = main["kind"], main["sheet"]
-    rep.rows = sum(t["rows"] for t in rep.tables)
-    return rep
-
-
 def process_chunk(items: list[tuple[Path | Member, str]], policy: Policy, as_of: dt.date,
-                  on_file=None) -> ChunkResult:
+                  on_file=None, ready=None) -> ChunkResult:
     """Read, normalise, schema-check and rule-check a chunk of files (``on_file(i)`` before file i, then
-    ``on_file(len(items))`` before the checks: a worker's heartbeat)."""
+    ``on_file(len(items))`` before the checks: a worker's heartbeat).  ``ready(i)``: file i already read (a
+    :class:`.ingest.FileRead`, see :mod:`.preread`), or None to read it here."""
     ctx = Context(policy, as_of)
     findings: list[Finding] = []
     frames: dict[str, list[dict[str, list]]] = {}
@@ -310,7 +197,8 @@ def process_chunk(items: list[tuple[Path | Member, str]], policy: Policy, as_of:
     for i, (p, d) in enumerate(items):
         if on_file:
             on_file(i)
-        reports.append(read_file(p, d, ctx, findings, frames, []))
+        got = ready(i) if ready else None
+        reports.append(add(got if got is not None else read_one(p, d), ctx.tables, findings, frames))
     if on_file:
         on_file(len(items))
     return check_frames(frames, ctx, reports, findings)

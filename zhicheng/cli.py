@@ -43,7 +43,7 @@ def _jobs(text: str) -> int:
 
 def cmd_validate(args) -> int:
     from zhicheng import terminal
-    from zhicheng.validators import batch, engine, policy as pol
+    from zhicheng.validators import policy as pol, preread, sources  # (pandas and the checks: after the reader forks)
 
     engine_options = {}
     if args.engine == "dask":
@@ -66,20 +66,28 @@ def cmd_validate(args) -> int:
     as_of = policy.as_of(args.as_of)
     out = Path(args.out)
     try:
-        items = engine.collect(args.paths, exclude=out)
+        items = sources.collect(args.paths, exclude=out)
     except FileNotFoundError as e:
         print(f"错误：找不到文件或文件夹 {e}", file=sys.stderr)
         return EXIT_FAILED
+    # with several jobs, the first files are read while this process imports the checks (validators.preread)
+    ahead = preread.start(items) if args.jobs >= 2 and args.engine == "local" and not args.resume else None
     try:
-        with terminal.progress(len(items), args.quiet) as advance:
-            result = batch.run(items, policy, as_of, progress=advance, jobs=args.jobs, out=out, resume=args.resume,
-                               stage=not args.no_annotate, **engine_options)
-    except batch.EngineError as e:
-        print(f"错误：{e}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("已中断。已校验的文件记录在输出文件夹中，用同样的命令加 --resume 可以接着校验。", file=sys.stderr)
-        return EXIT_FAILED
+        from zhicheng.validators import batch
+
+        try:
+            with terminal.progress(len(items), args.quiet) as advance:
+                result = batch.run(items, policy, as_of, progress=advance, jobs=args.jobs, out=out,
+                                   resume=args.resume, stage=not args.no_annotate, ahead=ahead, **engine_options)
+        except batch.EngineError as e:
+            print(f"错误：{e}", file=sys.stderr)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            print("已中断。已校验的文件记录在输出文件夹中，用同样的命令加 --resume 可以接着校验。", file=sys.stderr)
+            return EXIT_FAILED
+    finally:
+        if ahead is not None:
+            ahead.close()
     from zhicheng.validators.outputs import write_outputs
 
     write_outputs(out, result, policy, as_of, annotate=not args.no_annotate, jobs=args.jobs)

@@ -1,6 +1,7 @@
-"""Codes raised by the reader, the normaliser and the schema (no rule function of their own)."""
+"""Codes raised by the reader, the normaliser and the schema (no rule function of their own).  Outside the rules
+package: reading (:mod:`.ingest`) makes these findings without importing the rules and pandas."""
 
-from ..findings import register
+from .findings import register
 
 register("STR001", "unreadable-file", "structure", "error", "无法作为Excel工作簿读取：{reason}", scope="file", doc="""
 检查内容：文件能否作为 Excel 工作簿（.xlsx/.xlsm/.xls）打开。按文件内容判断，不看扩展名。
