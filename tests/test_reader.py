@@ -1,6 +1,7 @@
 """Reading messy workbooks: title rows, 填报单位 line, two-level merged headers, merged cells, footers, .xls."""
 
 import datetime as dt
+import re
 
 import openpyxl
 import pytest
@@ -251,3 +252,36 @@ def test_unseen_layout_with_group_headers_reads_and_stays_clean(tmp_path, run):
                                            "grad_date", "cur_title", "cur_title_date", "apply_title"]
     _, findings = run(tmp_path / "apply.xlsx", as_of=dt.date(2023, 12, 31))
     assert findings == []
+
+
+# --- fast paths give what the general path gives ------------------------------------------------------------------
+
+TRICKY = ["110101198506120011", "11010119850612001x", "１１０１０１１９８５０６１２００１Ｘ", "110101 19850612 0011",
+          "\u3000张三\u3000", "张 三", "⑱⑱⑱⑱⑱⑱⑱⑱", "2019.06", "2019年6月", "  ", "", "a\tb", "x\u00a0y", "ID", "Ⓐ",
+          "ＡＢＣ", "12345678901234", "123456789012345", "1e5", "身份证号码", "No.", "2021", "２０２１"]
+
+
+def test_ascii_fast_paths_match_the_general_path():
+    import re
+    import unicodedata
+
+    from zhicheng.validators import fields, normalize, reader
+
+    for t in TRICKY:
+        assert fields.squeeze(t) == re.sub(r"[\s\u3000\u00a0]+", "", unicodedata.normalize("NFKC", t)), t
+        slow = unicodedata.normalize("NFKC", t).replace("\u3000", " ").strip()
+        slow = re.sub(r"\s+", " ", slow) if re.search(r"\s\s|[^\S ]", slow) else slow
+        assert normalize.clean_text(t) == (slow or None), t
+        data = bool(re.fullmatch(r"\d{15,18}[0-9Xx]?", fields.squeeze(t)))
+        assert reader._looks_like_data(t) == data, t
+
+
+def test_text_without_a_letter_names_no_field():
+    """The header scan skips ASCII text without a letter (numbers, IDs, dates): no synonym or year pattern could
+    match it.  Every synonym key has a letter or a Chinese character, and so do the year patterns."""
+    from zhicheng.validators import fields
+
+    for key in fields._SYNONYMS:
+        assert not (key.isascii() and not re.search("[a-z]", key)), key
+    for text in ("2021", "110101198506120011", "2019-06-01 00:00:00", "3.5", "1", "20.5", "(1)"):
+        assert match_header(text) is None

@@ -93,10 +93,11 @@ def _plain_columns(cross: pd.DataFrame) -> dict[str, list]:
     return out
 
 
-def _cross_part(cross: pd.DataFrame | None, plain: dict[str, list], rows: list[int], tids: list[int],
+def _cross_part(dtypes: dict[str, str], plain: dict[str, list], rows: list[int], tids: list[int],
                 tables: dict) -> dict | None:
-    """One file's run-scope rows (positions ``rows`` of ``cross``), its table ids renumbered from 0."""
-    if cross is None or not rows:
+    """One file's run-scope rows (positions ``rows`` of the chunk's frame, whose column types are ``dtypes``), its
+    table ids renumbered from 0."""
+    if not rows:
         return None
     local = {t: i for i, t in enumerate(tids)}
     own = {f for t in tids for f in tables[t].columns}
@@ -107,7 +108,7 @@ def _cross_part(cross: pd.DataFrame | None, plain: dict[str, list], rows: list[i
             data[c] = [local[t] for t in got]
         elif c in ("_row", "kind") or c in own or any(v is not None for v in got):
             data[c] = got
-    return {"dtypes": {c: str(cross[c].dtype) for c in data}, "data": data}
+    return {"dtypes": {c: dtypes[c] for c in data}, "data": data}
 
 
 def _table_dict(ref: engine.TableRef) -> dict:
@@ -135,6 +136,7 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | 
     found = file_findings(chunk) if found is None else found
     lines = []
     plain = _plain_columns(chunk.cross) if chunk.cross is not None else {}
+    dtypes = {c: str(t) for c, t in chunk.cross.dtypes.items()} if chunk.cross is not None else {}
     rows_of: dict[int, list[int]] = {}
     for i, t in enumerate(plain.get("_t", ())):
         rows_of.setdefault(t, []).append(i)
@@ -145,7 +147,7 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | 
             "report": rep.to_dict(),
             "findings": [f.to_dict() for f in found.get(rep.file, ())],
             "tables": [_table_dict(chunk.tables[t]) for t in tids],
-            "cross": _cross_part(chunk.cross, plain, sorted(i for t in tids for i in rows_of.get(t, ())), tids,
+            "cross": _cross_part(dtypes, plain, sorted(i for t in tids for i in rows_of.get(t, ())), tids,
                                  chunk.tables),
         }
         if copies and rep.file in copies:

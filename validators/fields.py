@@ -364,7 +364,10 @@ _PARENS = re.compile(r"[（(][^（）()]*[）)]")
 
 def squeeze(text: object) -> str:
     """NFKC (full-width to half-width), drop every kind of space."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
+    t = str(text)
+    if t.isascii() and t.isalnum():  # (an ID, a number: NFKC leaves ASCII as it is, and there is no space)
+        return t
+    return _SPACES.sub("", unicodedata.normalize("NFKC", t))
 
 
 def header_key(text: object) -> str:
@@ -488,6 +491,7 @@ def match_header(text: object, parent: object = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_parent_header(text: object) -> bool:
     key = header_key(text)
     return key in _PARENT_OF or _PARENS.sub("", key) in _PARENT_OF

@@ -32,7 +32,8 @@ def clean_text(v) -> str | None:
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
     if isinstance(v, dt.date):
         return v.isoformat()
-    t = unicodedata.normalize("NFKC", str(v)).replace("\u3000", " ").strip()
+    t = str(v)
+    t = t.strip() if t.isascii() else unicodedata.normalize("NFKC", t).replace("\u3000", " ").strip()
     if _RUNS.search(t):
         t = _SPACES.sub(" ", t)
     return t or None
