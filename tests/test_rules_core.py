@@ -190,11 +190,13 @@ def test_a_journal_line_reads_back_as_written_even_what_orjson_refuses():
     assert big.to_dict()["value"] == "10000000000000000000000000"  # not 1e+25 after a round trip
     record = {"findings": [big.to_dict()], "meta": {"fill_date": dt.date(2023, 8, 30), "at": dt.datetime(2023, 8, 30, 9)},
               "name": "单位\udcff.xlsx", 3: "a key that is a number"}
-    line = fastjson.dumps(record)  # the lone surrogate goes through the json module
-    back = fastjson.loads(line.encode("utf-8", "backslashreplace"))  # as the journal writes and reads it
+    line = fastjson.dumpb(record)  # the lone surrogate goes through the json module, written as its JSON escape
+    assert line == fastjson.dumps(record).encode("utf-8", "backslashreplace")
+    back = fastjson.loads(line)
     assert back["meta"] == {"fill_date": "2023-08-30", "at": "2023-08-30 09:00:00"}  # str(), as json's default=str
     assert back["name"] == "单位\udcff.xlsx" and back["3"] == "a key that is a number"
     assert Finding.from_dict(back["findings"][0]).value == "10000000000000000000000000"
     assert fastjson.loads('{"x": NaN}')["x"] != fastjson.loads('{"x": NaN}')["x"]  # NaN, read by the json module
     plain = {"a": [1, 2.5, None, True], "b": "中文"}
     assert fastjson.loads(fastjson.dumps(plain)) == plain and "中文" in fastjson.dumps(plain)
+    assert fastjson.dumpb(plain) == fastjson.dumps(plain).encode() and fastjson.loads(fastjson.dumpb(plain)) == plain

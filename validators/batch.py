@@ -130,8 +130,8 @@ def file_findings(chunk: engine.ChunkResult) -> dict[str, list[Finding]]:
 
 
 def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | None = None,
-                found: dict[str, list[Finding]] | None = None) -> list[str]:
-    """One journal line a file of the chunk; ``copies``: the annotated copies staged for its files (a file's
+                found: dict[str, list[Finding]] | None = None) -> list[bytes]:
+    """One journal line (UTF-8 JSON) a file of the chunk; ``copies``: the annotated copies staged for its files (a file's
     ``copy``, see :func:`.outputs.copies.stage`)."""
     found = file_findings(chunk) if found is None else found
     lines = []
@@ -152,12 +152,12 @@ def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | 
         }
         if copies and rep.file in copies:
             record["copy"] = copies[rep.file]
-        lines.append(fastjson.dumps(record))
+        lines.append(fastjson.dumpb(record))
     return lines
 
 
 def _finish_chunk(items: list, chunk: engine.ChunkResult, key: dict, stage: Path | None, policy: Policy,
-                  as_of: dt.date) -> list[str]:
+                  as_of: dt.date) -> list[bytes]:
     """The chunk's journal lines, after staging the annotated copies of its files with findings (``stage``)."""
     found = file_findings(chunk)
     copies = {}
@@ -168,20 +168,20 @@ def _finish_chunk(items: list, chunk: engine.ChunkResult, key: dict, stage: Path
     return chunk_lines(chunk, key, copies, found)
 
 
-def failure_line(display: str, src, reason: str, key: dict) -> str:
+def failure_line(display: str, src, reason: str, key: dict) -> bytes:
     sha = _file_key(src)
     rep = FileReport(display, sha256=sha, status="unreadable")
     finding = make("STR005", file=display, reason=reason)
-    return fastjson.dumps({"key": {**key, "file": display, "sha256": sha}, "report": rep.to_dict(),
+    return fastjson.dumpb({"key": {**key, "file": display, "sha256": sha}, "report": rep.to_dict(),
                            "findings": [finding.to_dict()], "tables": [], "cross": None})
 
 
 class Journal:
-    """Append-only JSON lines, in OUT or (without OUT) in memory."""
+    """Append-only JSON lines (UTF-8 bytes), in OUT or (without OUT) in memory."""
 
     def __init__(self, path: Path | None, resume: bool):
         self.path = path
-        self.mem: list[str] = []
+        self.mem: list[bytes] = []
         self.count = 0
         self.fh = None
         if path is None:
@@ -200,14 +200,13 @@ class Journal:
             tmp.replace(path)
         self.fh = open(path, "ab")
 
-    def append(self, lines: list[str]) -> list[int]:
+    def append(self, lines: list[bytes]) -> list[int]:
         first = self.count
         self.count += len(lines)
         if self.fh is None:
             self.mem.extend(lines)
         else:
-            # a lone surrogate (a file name's undecodable byte) becomes its JSON escape, which reads back the same
-            self.fh.write("".join(f"{line}\n" for line in lines).encode("utf-8", "backslashreplace"))
+            self.fh.write(b"".join(line + b"\n" for line in lines))
             self.fh.flush()
         return list(range(first, self.count))
 
@@ -217,7 +216,7 @@ class Journal:
             return
         if self.fh:
             self.fh.flush()
-        with open(self.path, encoding="utf-8") as fh:
+        with open(self.path, "rb") as fh:
             yield from enumerate(fh)
 
     def close(self):
@@ -429,7 +428,7 @@ def run(items: list, policy: Policy, as_of: dt.date, *, jobs: int = 0, out: Path
         for display, rec in _records(journal, wanted):  # lines of an earlier run (resume)
             first.add(display, rec)
 
-        def finished(lines: list[str], displays: list[str]):
+        def finished(lines: list[bytes], displays: list[str]):
             for i, d, line in zip(journal.append(lines), displays, lines):
                 wanted[i] = d
                 first.add(d, fastjson.loads(line))
@@ -597,7 +596,7 @@ class ToolMismatch(Exception):
 _REMOTE = {"tool": None, "limited": False}
 
 
-def _dask_chunk(items: list, policy: Policy, as_of: dt.date, key: dict, memory: int | None) -> list[str]:
+def _dask_chunk(items: list, policy: Policy, as_of: dt.date, key: dict, memory: int | None) -> list[bytes]:
     """One chunk on a Dask worker: the same ``process_chunk`` as a local worker, returning the journal lines."""
     if _REMOTE["tool"] is None:
         _REMOTE["tool"] = tool_fingerprint()

@@ -23,6 +23,15 @@ def dumps(value) -> str:
         return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
+def dumpb(value) -> bytes:
+    """:func:`dumps` as UTF-8 bytes, as the journal stores it (a lone surrogate as its JSON escape)."""
+    try:
+        return orjson.dumps(value, default=str, option=_OPTIONS)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8",
+                                                                                                "backslashreplace")
+
+
 def loads(text: str | bytes):
     try:
         return orjson.loads(text)

@@ -45,12 +45,12 @@ class Finding:
     @classmethod
     def from_dict(cls, d: dict) -> "Finding":
         """From ``to_dict``'s output; the short repeated texts are shared, not copied (100k findings in memory)."""
-        f = cls(**d)
+        d = dict(d)
         for k in _SHARED_TEXT:
-            v = getattr(f, k)
+            v = d.get(k)
             if isinstance(v, str):
-                object.__setattr__(f, k, sys.intern(v))
-        return f
+                d[k] = sys.intern(v)
+        return cls(**d)
 
     def to_dict(self) -> dict:
         d = {k: getattr(self, k) for k in FINDING_FIELDS}  # (dataclasses.asdict deep-copies: slow on 100k)
