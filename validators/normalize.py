@@ -21,18 +21,21 @@ Norm = tuple  # (canonical: str | None, note: str | None)
 
 
 def clean_text(v) -> str | None:
-    if v is None:
+    if v.__class__ is str:  # (most cells: no type tests)
+        t = v
+    elif v is None:
         return None
-    if isinstance(v, float):
-        if v != v:  # NaN
-            return None
-        if v.is_integer():
-            v = int(v)
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    t = str(v)
+    else:
+        if isinstance(v, float):
+            if v != v:  # NaN
+                return None
+            if v.is_integer():
+                v = int(v)
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        t = str(v)
     t = t.strip() if t.isascii() else unicodedata.normalize("NFKC", t).replace("\u3000", " ").strip()
     if _RUNS.search(t):
         t = _SPACES.sub(" ", t)

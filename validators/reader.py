@@ -581,8 +581,8 @@ def read_workbook(src: Source) -> Workbook:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - calamine raises several error types for damaged files
         raise ReadError("STR001", f"文件无法解析（{type(e).__name__}: {e}）") from None
-    zf = zipfile.ZipFile(io.BytesIO(data)) if fmt in ("xlsx", "xlsm") else None
-    parts = None  # sheet name -> part, read when a table first has empty cells (only they can hide formulas)
+    zf = None  # the package and its sheet name -> part, opened when a table first has empty cells (only they can
+    parts = None  # hide formulas without values)
     tables, skipped = [], []
     try:
         for meta in wb.sheets_metadata:
@@ -613,7 +613,8 @@ def read_workbook(src: Source) -> Workbook:
             if table.kind is None:  # no kind: not one of the tables this tool checks
                 skipped.append(name)
                 continue
-            if zf and _has_blanks(table):  # only empty cells can be formulas without values
+            if fmt in ("xlsx", "xlsm") and _has_blanks(table):  # only empty cells can be formulas without values
+                zf = zipfile.ZipFile(io.BytesIO(data)) if zf is None else zf
                 parts = sheet_parts(zf) if parts is None else parts
                 if name in parts:
                     table.formulas = _table_formulas(table, formula_cells(zf, parts[name]))
