@@ -200,3 +200,36 @@ def test_a_journal_line_reads_back_as_written_even_what_orjson_refuses():
     plain = {"a": [1, 2.5, None, True], "b": "中文"}
     assert fastjson.loads(fastjson.dumps(plain)) == plain and "中文" in fastjson.dumps(plain)
     assert fastjson.dumpb(plain) == fastjson.dumps(plain).encode() and fastjson.loads(fastjson.dumpb(plain)) == plain
+
+
+def test_schema_check_searches_no_optional_module_per_column(tmp_path, monkeypatch):
+    """pandera 0.35 does not find numpy's object dtype in its registry and then tries to import geopandas, a
+    search of every path entry, per column checked for a dtype: the schema leaves the dtype out (the frames are
+    object columns by construction) and still reports a bad value."""
+    import builtins
+
+    import hostile
+    from zhicheng.validators import engine, ingest, schema
+
+    path = hostile.roster(tmp_path / "a.xlsx", 5, extra=[[6, "赵六", "男", "11010119850612001", "某单位"]])
+    ctx = engine.Context(load("national"), AS_OF)
+    frames: dict = {}
+    ingest.add(ingest.read_one(path, "a.xlsx"), ctx.tables, [], frames)
+    [(kind, parts)] = frames.items()
+    frame = engine.frame_of(parts)
+    schema.validate(kind, frame)  # (pandera's first call imports what it needs once)
+    failed = []
+    real = builtins.__import__
+
+    def counting(name, *args, **kw):
+        try:
+            return real(name, *args, **kw)
+        except ImportError:
+            failed.append(name)
+            raise
+
+    monkeypatch.setattr(builtins, "__import__", counting)
+    got = schema.validate(kind, frame)
+    monkeypatch.undo()
+    assert len(frame.columns) > 10 and len(failed) <= 1  # (one inside pandera's own container check)
+    assert [(frame.at[i, "_row"], col, code) for i, col, code in got] == [(7, "id_number", "IDN001")]

@@ -63,7 +63,10 @@ def _column(name: str, required_value: bool, **kw) -> pa.Column:
         checks.append(str_matches(USCC_RE if name == "unit_uscc" else ID_RE))
     elif f.type == "enum":
         checks.append(isin(ENUMS[f.enum].canonical()))
-    return pa.Column(object, checks, nullable=not required_value, required=False, **kw)
+    # no dtype: every frame is built of object columns (canonical text), and pandera 0.35 does not find numpy's
+    # object dtype in its pandas registry, so checking it tried to import geopandas once per column and call (half
+    # the cost of a call on a one-file chunk, measured)
+    return pa.Column(None, checks, nullable=not required_value, required=False, **kw)
 
 
 @lru_cache(maxsize=None)
