@@ -526,3 +526,21 @@ def test_a_chunk_closes_at_its_byte_budget(tmp_path):
         p.write_bytes(b"x" * 1000)
         items.append((p, p.name))
     assert [len(t.items) for t in batch._chunks(items, 1, 50, max_bytes=2500)] == [3, 3]
+
+
+def test_a_chunk_longer_than_the_timeout_is_not_stopped_while_its_files_move_on(tmp_path, monkeypatch):
+    """The deadline is per file: the worker's heartbeat (a number in shared memory) moves it on with every file."""
+    from zhicheng.validators import ingest
+
+    real = ingest.read_one
+
+    def slow(path, display):
+        time.sleep(0.6)
+        return real(path, display)
+
+    monkeypatch.setattr(engine, "read_one", slow)  # the workers are forked from this process: they read slowly too
+    items = [(hostile.quick_roster(tmp_path / f"s{i}.xlsx", 2, 10 * i + 1), f"s{i}.xlsx") for i in range(4)]
+    t = time.perf_counter()
+    res = batch.run(items, policy.load("national"), AS_OF, jobs=1, chunk_size=4, timeout=1.5)
+    assert time.perf_counter() - t > 2.4  # one chunk of four files, longer than the timeout
+    assert {r.status for r in res.reports} == {"ok"} and not [f for f in res.findings if f.code == "STR005"]

@@ -236,7 +236,10 @@ def _records(journal: Journal, wanted: dict[int, str]):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | None, stage: Path | None,
+STEP = 1 << 20  # a worker's heartbeat: task id * STEP + the file it is at (len(items): the checks)
+
+
+def _worker_main(conn, beat, policy: Policy, as_of: dt.date, key: dict, memory: int | None, stage: Path | None,
                  log: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a batch stops
     if log:
@@ -257,7 +260,8 @@ def _worker_main(conn, policy: Policy, as_of: dt.date, key: dict, memory: int | 
             return
         task_id, items, staged, ready = msg
         try:
-            chunk = engine.process_chunk(items, policy, as_of, lambda i: conn.send(("file", task_id, i)),
+            # the heartbeat is a number in shared memory (no message, no wake-up of the parent a file)
+            chunk = engine.process_chunk(items, policy, as_of, lambda i: setattr(beat, "value", task_id * STEP + i),
                                          (lambda i: preread.load(ready[i])) if ready else None)
             conn.send(("done", task_id, _finish_chunk(items, chunk, key, stage if staged else None, policy, as_of)))
         except BaseException as e:  # noqa: BLE001 - reported as the chunk's failure; the parent isolates files
@@ -293,7 +297,9 @@ class Worker:
     def __init__(self, ctx, args, log: Path):
         self.log = log
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, *args, str(log)), daemon=True)
+        self.beat = ctx.RawValue("q", -1)  # (one aligned 64-bit word: read and written whole)
+        self.seen = -1
+        self.proc = ctx.Process(target=_worker_main, args=(child, self.beat, *args, str(log)), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -536,15 +542,19 @@ def _run_pool(tasks: list[Task], policy, as_of, key, finished, jobs: int, timeou
             wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=min(wait_for, 1.0))
             for w in busy:
                 reason, kill, culprit = None, True, None
+                beat = w.beat.value
+                if beat != w.seen:  # it has moved on to another file (or to the checks) since the last look
+                    w.seen = beat
+                    task_id, at = divmod(beat, STEP)
+                    if task_id == w.task_id:
+                        n, w.current = len(w.task.items), at
+                        w.deadline = time.monotonic() + timeout + (CHECK_SECONDS * n if at >= n else 0)
                 try:
                     while w.task and w.conn.poll():
                         kind, task_id, payload = w.conn.recv()
                         if task_id != w.task_id:
                             continue
-                        if kind == "file":
-                            n, w.current = len(w.task.items), payload
-                            w.deadline = time.monotonic() + timeout + (CHECK_SECONDS * n if payload >= n else 0)
-                        elif kind == "done":
+                        if kind == "done":
                             task, w.task = w.task, None
                             done.append((payload, [d for _, d in task.items]))
                         elif kind == "error":
