@@ -190,3 +190,26 @@ def test_the_command_reads_ahead_with_two_jobs_and_cleans_up(tmp_path, submissio
     assert runs["2"][1] == runs["1"][1]
     assert not any(tmp.glob("zhicheng-read-*"))
     shutil.rmtree(tmp)
+
+
+def test_the_reader_dies_with_the_command(tmp_path):
+    """A command killed outright (no clean-up runs) takes its reader with it, even one stuck on a file."""
+    fifo = tmp_path / "stalled.xlsx"
+    os.mkfifo(fifo)  # reading blocks forever: the reader cannot end by itself
+    script = ("import os, signal, sys, time\nfrom pathlib import Path\nfrom zhicheng.validators import preread\n"
+              "pre = preread.start([(Path(sys.argv[1]), 'stalled.xlsx')])\nprint(pre.pid, flush=True)\n"
+              "time.sleep(1)\nos.kill(os.getpid(), signal.SIGKILL)\n")  # (the reader is waiting on the file by then)
+    proc = subprocess.run([sys.executable, "-c", script, str(fifo)], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})  # (a reader left alive would hold stdout open)
+    pid = int(proc.stdout.split()[0])
+
+    def alive() -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] not in "ZX"
+        except (FileNotFoundError, IndexError):
+            return False
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive()

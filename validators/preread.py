@@ -113,6 +113,15 @@ def _reader(items: list, folder: Path, memory: int | None) -> None:
     from .ingest import read_one
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    parent = os.getppid()
+    try:  # the reader dies with the command, however that ends (PR_SET_PDEATHSIG)
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except Exception:  # noqa: BLE001 - not Linux's libc: it stops after MAX_FILES anyway
+        pass
+    if os.getppid() != parent:  # (the command ended before the line above)
+        return
     fd = os.open(os.devnull, os.O_WRONLY)
     os.dup2(fd, 2)  # a reader that dies on a file says nothing: a worker reads it again and reports it
     os.close(fd)
