@@ -213,3 +213,4 @@ def test_the_reader_dies_with_the_command(tmp_path):
     while alive() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive()
+    assert not list(tmp_path.glob("zhicheng-read-*"))  # and it removed its folder

@@ -9,7 +9,8 @@ the workers with their chunks, which skip reading them (``engine.process_chunk(r
 
 A file is read by the same code either way, so the findings are the same (tested).  The reader's lead is all it
 can cost: if it dies on a hostile file, or its folder cannot be written, the workers read those files themselves
-and isolate the bad one as usual.  It runs with the workers' memory limit and never on a single-CPU machine
+and isolate the bad one as usual.  It runs with the workers' memory limit, ends with the command however that ends
+(a command killed outright takes it along, and it removes its folder), and never runs on a single-CPU machine
 (nothing to overlap), without ``fork``, or when another thread runs.
 """
 
@@ -114,14 +115,20 @@ def _reader(items: list, folder: Path, memory: int | None) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     parent = os.getppid()
-    try:  # the reader dies with the command, however that ends (PR_SET_PDEATHSIG)
+
+    def orphaned(*_):  # the command ended without stopping the reader (killed): nobody else will remove the folder
+        shutil.rmtree(folder, ignore_errors=True)
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, orphaned)
+    try:  # SIGTERM when the command ends, however it ends (PR_SET_PDEATHSIG)
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
     except Exception:  # noqa: BLE001 - not Linux's libc: it stops after MAX_FILES anyway
         pass
     if os.getppid() != parent:  # (the command ended before the line above)
-        return
+        orphaned()
     fd = os.open(os.devnull, os.O_WRONLY)
     os.dup2(fd, 2)  # a reader that dies on a file says nothing: a worker reads it again and reports it
     os.close(fd)
