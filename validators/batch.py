@@ -131,8 +131,8 @@ def file_findings(chunk: engine.ChunkResult) -> dict[str, list[Finding]]:
 
 def chunk_lines(chunk: engine.ChunkResult, key: dict, copies: dict[str, dict] | None = None,
                 found: dict[str, list[Finding]] | None = None) -> list[bytes]:
-    """One journal line (UTF-8 JSON) a file of the chunk; ``copies``: the annotated copies staged for its files (a file's
-    ``copy``, see :func:`.outputs.copies.stage`)."""
+    """One journal line (UTF-8 JSON) a file of the chunk; ``copies``: the annotated copies staged for its files (a
+    file's ``copy``, see :func:`.outputs.copies.stage`)."""
     found = file_findings(chunk) if found is None else found
     lines = []
     plain = _plain_columns(chunk.cross) if chunk.cross is not None else {}
@@ -650,8 +650,7 @@ class dask_client:
             return self.scheduler  # a Client the caller owns
         try:
             if self.scheduler == "local":
-                n = self.jobs if self.jobs > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                                                          else os.cpu_count() or 1)
+                n = self.jobs if self.jobs > 0 else preread.cpus()
                 # a task whose worker dies is retried once elsewhere, then reported to us: we isolate its files;
                 # one task at a time on a worker, so a file that kills its worker takes no other chunk with it
                 with dask.config.set({"distributed.scheduler.allowed-failures": 1,

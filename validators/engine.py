@@ -19,7 +19,7 @@ from . import rules as _rules  # noqa: F401 - registers every rule
 from . import schema
 from .fields import ENUMS, base_field, field_label
 from .findings import RULES, FileReport, Finding, Hit, make
-from .ingest import FileRead, TableRef, _plain, add, read_one, table_columns  # noqa: F401 - the stage before
+from .ingest import FileRead, TableRef, add, plain_value, read_one, table_columns  # noqa: F401 - the stage before
 from .policy import Policy
 from .reader import Table
 from .sources import WORKBOOK_SUFFIXES, Member, collect, read_source  # noqa: F401 - collect is part of the API
@@ -157,7 +157,7 @@ def hit_finding(code: str, hit: Hit, ctx: Context):
     if value is None and hit.field:
         value = ctx.raw(hit.index, hit.field)
     return make(code, file=ref.file, sheet=ref.sheet, row=row, column=header,
-                cell=f"{letter}{row}" if letter else None, value=_plain(value), severity=hit.severity, **params)
+                cell=f"{letter}{row}" if letter else None, value=plain_value(value), severity=hit.severity, **params)
 
 
 def run_rules(kind: str, frame: pd.DataFrame, ctx: Context, scope: str) -> list[Finding]:

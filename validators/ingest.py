@@ -68,7 +68,7 @@ def table_columns(table: Table, tid: int, ref: TableRef, findings: list[Finding]
                 c, note = memo[k]
                 if note:
                     findings.append(make(note, file=ref.file, sheet=ref.sheet, row=r, column=col.header,
-                                         cell=f"{col.letter}{r}", value=_plain(v), parsed=c if c else ""))
+                                         cell=f"{col.letter}{r}", value=plain_value(v), parsed=c if c else ""))
     return data
 
 
@@ -88,7 +88,8 @@ def _norm_memo(fld: str) -> dict | None:
     return memo
 
 
-def _plain(v):
+def plain_value(v):
+    """A cell value as a finding shows it: a whole float as the integer Excel shows, a date as ISO text."""
     if isinstance(v, float) and v.is_integer():
         return int(excel_digits(v))
     if isinstance(v, (dt.date, dt.datetime)):

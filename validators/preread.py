@@ -38,10 +38,11 @@ MAX_BYTES = 64 * 1024 * 1024  # … or this many bytes of results written
 
 
 def cpus() -> int:
+    """The CPUs this process may run on (the default of ``--jobs``)."""
     try:
-        return len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        return max(1, os.cpu_count() or 1)
 
 
 def start(items: list, memory: int | None = DEFAULT_MEMORY) -> Preread | None:

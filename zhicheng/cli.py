@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -25,10 +24,9 @@ def _date(text: str) -> dt.date:
 
 
 def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    from zhicheng.validators.preread import cpus  # (standard library only: the parser stays quick)
+
+    return cpus()
 
 
 def _jobs(text: str) -> int:
