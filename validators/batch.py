@@ -262,7 +262,7 @@ def _worker_main(conn, beat, policy: Policy, as_of: dt.date, key: dict, memory: 
         try:
             # the heartbeat is a number in shared memory (no message, no wake-up of the parent a file)
             chunk = engine.process_chunk(items, policy, as_of, lambda i: setattr(beat, "value", task_id * STEP + i),
-                                         (lambda i: preread.load(ready[i])) if ready else None)
+                                         preread.loader(ready))
             conn.send(("done", task_id, _finish_chunk(items, chunk, key, stage if staged else None, policy, as_of)))
         except BaseException as e:  # noqa: BLE001 - reported as the chunk's failure; the parent isolates files
             try:
@@ -314,8 +314,7 @@ class Worker:
         self.task, self.task_id, self.current = task, task_id, 0
         self.deadline = time.monotonic() + timeout
         self.log_mark = self.log.stat().st_size if self.log.exists() else 0
-        paths = [ready.get(d) for _, d in task.items] if ready else None
-        self.conn.send((task_id, task.items, task.stage, paths if paths and any(paths) else None))
+        self.conn.send((task_id, task.items, task.stage, preread.results_for(task.items, ready)))
 
     def stop(self, kill: bool = False):
         if kill:
@@ -485,9 +484,8 @@ def _run_here(tasks: list[Task], policy, as_of, key, finished, stage: Path | Non
     while queue:
         task = queue.popleft()
         try:
-            paths = [ready.get(d) for _, d in task.items] if ready else None
             chunk = engine.process_chunk(task.items, policy, as_of,
-                                         ready=(lambda i: preread.load(paths[i])) if paths else None)
+                                         ready=preread.loader(preread.results_for(task.items, ready)))
             lines = _finish_chunk(task.items, chunk, key, stage if task.stage else None, policy, as_of)
         except Exception as e:  # noqa: BLE001 - same isolation as in a worker
             _fail(task, f"{type(e).__name__}: {e}", key, finished, queue)

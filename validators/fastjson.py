@@ -15,21 +15,18 @@ import orjson
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def dumps(value) -> str:
-    """Compact JSON text of ``value`` (non-ASCII text as it is, not escaped)."""
-    try:
-        return orjson.dumps(value, default=str, option=_OPTIONS).decode()
-    except TypeError:  # (orjson.JSONEncodeError is one)
-        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
-
-
 def dumpb(value) -> bytes:
-    """:func:`dumps` as UTF-8 bytes, as the journal stores it (a lone surrogate as its JSON escape)."""
+    """Compact JSON of ``value`` as UTF-8 bytes (non-ASCII text as it is, a lone surrogate as its JSON escape)."""
     try:
         return orjson.dumps(value, default=str, option=_OPTIONS)
-    except TypeError:
+    except TypeError:  # (orjson.JSONEncodeError is one)
         return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8",
                                                                                                 "backslashreplace")
+
+
+def dumps(value) -> str:
+    """:func:`dumpb` as text."""
+    return dumpb(value).decode()
 
 
 def loads(text: str | bytes):

@@ -148,6 +148,17 @@ def _reader(items: list, folder: Path, memory: int | None) -> None:
             return
 
 
+def results_for(items: list, ready: dict[str, Path]) -> list[Path | None] | None:
+    """The results the reader left for a chunk's files (None for a file it did not finish), or None if none."""
+    paths = [ready.get(d) for _, d in items] if ready else []
+    return paths if any(paths) else None
+
+
+def loader(paths: list[Path | None] | None):
+    """``engine.process_chunk``'s ``ready`` for a chunk with these results (see :func:`results_for`)."""
+    return (lambda i: load(paths[i])) if paths else None
+
+
 def load(path: Path | str | None):
     """A file's :class:`.ingest.FileRead` left by the reader, or None (then the worker reads the file)."""
     if path is None:

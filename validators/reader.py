@@ -581,8 +581,8 @@ def read_workbook(src: Source) -> Workbook:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as e:  # noqa: BLE001 - calamine raises several error types for damaged files
         raise ReadError("STR001", f"文件无法解析（{type(e).__name__}: {e}）") from None
-    zf = None  # the package and its sheet name -> part, opened when a table first has empty cells (only they can
-    parts = None  # hide formulas without values)
+    # the package and its sheet name -> part: opened when a table first has empty cells (only they can hide formulas)
+    zf = parts = None
     tables, skipped = [], []
     try:
         for meta in wb.sheets_metadata:
