@@ -26,9 +26,9 @@ from lxml import etree
 from ..findings import SEVERITY_ORDER, Finding, sort_key
 from ..reader import sniff
 from . import SEVERITY_CN, atomic_path, clean_text
-from .xlsx import (esc, APP_NS, CT, CT_COMMENTS, CT_STYLES, CT_VML, CT_WORKSHEET, NS, R_NS, VT_NS, WORKBOOK_ORDER, Package,
-                   Styles, TreeSheet, Unsupported, col_letters, insert_ordered, open_sheet, parse_xml, q, quote_sheet,
-                   split_ref, TAB_SELECTED)
+from .xlsx import (APP_NS, CT, CT_COMMENTS, CT_STYLES, CT_VML, CT_WORKSHEET, NS, R_NS, TAB_SELECTED, VT_NS,
+                   WORKBOOK_ORDER, Package, Styles, TreeSheet, Unsupported, col_letters, esc, insert_ordered,
+                   open_sheet, parse_xml, q, quote_sheet, split_ref)
 
 CT_MAIN = {"xlsx": CT + "spreadsheetml.sheet.main+xml", "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml"}
 CT_TEMPLATE = {CT + "spreadsheetml.template.main+xml": "xlsx",
